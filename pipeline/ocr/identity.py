@@ -1,0 +1,57 @@
+"""Read which form a page is: the QR code first (zxing-cpp, then OpenCV's decoder as a second
+opinion), and when both fail, the serial printed in large digits next to it."""
+
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+import zxingcpp
+
+from pipeline.forms.identity import decode_identity
+from pipeline.forms.template import Template
+from pipeline.ocr.clean import Page
+from pipeline.ocr.tesseract import read_words
+from pipeline.record import Identity
+
+QR_MARGIN_MM = 3.0
+
+
+def _decode_qr(gray: np.ndarray) -> list[str]:
+    texts = [r.text for r in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode)]
+    if not texts:
+        text, _, _ = cv2.QRCodeDetector().detectAndDecode(gray)
+        texts = [text] if text else []
+    return texts
+
+
+def read_qr(page: Page, template: Template) -> Identity | None:
+    crop = cv2.cvtColor(page.color(template.qr.grow(QR_MARGIN_MM)), cv2.COLOR_RGB2GRAY)
+    for attempt in (crop, cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)):
+        for text in _decode_qr(attempt):
+            try:
+                return decode_identity(text)
+            except ValueError:
+                continue
+    return None
+
+
+def read_serial_digits(page: Page, template: Template) -> int | None:
+    """The six printed serial digits, by OCR; None unless exactly six digits are read."""
+    crop = page.gray(template.serial.inset(0.8))
+    words = read_words(crop, psm=7, whitelist="0123456789")
+    digits = re.sub(r"\D", "", "".join(w.text for w in words))
+    return int(digits) if len(digits) == 6 and int(digits) > 0 else None
+
+
+def find_qr_anywhere(image: np.ndarray) -> Identity | None:
+    """A KIM QR code anywhere in an unstraightened image: tells a form with hidden marks from a
+    photo that is not a form at all."""
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    for text in _decode_qr(gray):
+        try:
+            return decode_identity(text)
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,120 @@
+"""Find a form on a photo or scan by its ArUco corner marks, and straighten it.
+
+Each marker yields its own four corners in its own orientation, so every detected marker gives
+four point pairs between the template (mm) and the image (px), whatever way up the photo is.
+Two markers (eight points) already fix a perspective homography; with three or four, RANSAC
+discards a misread one. Marker ids name the form type, so a page with an unreadable QR code is
+still known to be a KIM-01 or KIM-02.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cv2
+import numpy as np
+
+from pipeline.errors import MarksNotFound
+from pipeline.forms.registry import TemplateSet
+from pipeline.forms.template import Template
+
+DETECT_MAX_SIDE = 2400  # larger photos are searched downscaled; markers stay > 40 px wide
+MIN_MARKS = 2
+
+
+@dataclass(frozen=True)
+class MarkHit:
+    id: int
+    corners: np.ndarray  # (4, 2) image px: the marker's own top-left, top-right, bottom-right, bottom-left
+
+
+@dataclass(frozen=True)
+class PageLocation:
+    template: Template
+    homography: np.ndarray  # 3x3, template mm -> image px
+    marks: tuple[MarkHit, ...]
+    error_mm: float  # RMS distance between detected and predicted mark corners, in mm
+
+    @property
+    def corners_found(self) -> list[str]:
+        names = dict(zip(self.template.marks.ids, self.template.mark_boxes()))
+        return [names[m.id] for m in self.marks]
+
+
+@lru_cache(maxsize=1)
+def _detector() -> cv2.aruco.ArucoDetector:
+    params = cv2.aruco.DetectorParameters()
+    params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
+    # Phone photos have uneven light: try a wider range of adaptive-threshold windows.
+    params.adaptiveThreshWinSizeMin = 5
+    params.adaptiveThreshWinSizeMax = 53
+    params.adaptiveThreshWinSizeStep = 8
+    params.minMarkerPerimeterRate = 0.02
+    dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
+    return cv2.aruco.ArucoDetector(dictionary, params)
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+
+
+def detect_marks(image: np.ndarray) -> list[MarkHit]:
+    gray = to_gray(image)
+    scale = min(1.0, DETECT_MAX_SIDE / max(gray.shape))
+    if scale < 1.0:
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    corners, ids, _ = _detector().detectMarkers(gray)
+    if ids is None:
+        return []
+    return [MarkHit(int(i), c.reshape(4, 2).astype(np.float64) / scale) for c, i in zip(corners, ids.ravel())]
+
+
+def _template_corners(template: Template, mark_id: int) -> np.ndarray:
+    box = template.mark_boxes()[dict(zip(template.marks.ids, template.mark_boxes()))[mark_id]]
+    return np.array([[box.x, box.y], [box.right, box.y], [box.right, box.bottom], [box.x, box.bottom]],
+                    dtype=np.float64)
+
+
+def _choose_template(hits: list[MarkHit], templates: TemplateSet) -> Template | None:
+    votes = Counter()
+    for hit in hits:
+        t = templates.for_mark(hit.id)
+        if t is not None:
+            votes[t.id] += 1
+    if not votes:
+        return None
+    form_id, _ = votes.most_common(1)[0]
+    return templates.get(form_id)
+
+
+def locate_page(image: np.ndarray, templates: TemplateSet,
+                hits: list[MarkHit] | None = None) -> PageLocation:
+    """The template and the mm -> px homography of the form in `image`; MarksNotFound if < 2 marks."""
+    hits = detect_marks(image) if hits is None else hits
+    template = _choose_template(hits, templates)
+    if template is None:
+        raise MarksNotFound("tidak ada tanda registrasi yang dikenali")
+    own = {h.id: h for h in hits if h.id in template.marks.ids}  # one hit per id
+    if len(own) < MIN_MARKS:
+        raise MarksNotFound(f"hanya {len(own)} dari 4 tanda registrasi terlihat")
+    src = np.vstack([_template_corners(template, i) for i in own])
+    dst = np.vstack([h.corners for h in own.values()])
+    method = cv2.RANSAC if len(own) >= 3 else 0
+    homography, _ = cv2.findHomography(src, dst, method, ransacReprojThreshold=8.0)
+    if homography is None:
+        raise MarksNotFound("posisi tanda registrasi tidak konsisten")
+    back = cv2.perspectiveTransform(dst.reshape(-1, 1, 2), np.linalg.inv(homography)).reshape(-1, 2)
+    error = float(np.sqrt(np.mean(np.sum((back - src) ** 2, axis=1))))
+    return PageLocation(template, homography, tuple(own.values()), error)
+
+
+def straighten(image: np.ndarray, location: PageLocation, px_per_mm: float) -> np.ndarray:
+    """The form resampled onto the template's own grid: pixel (u, v) is mm (u, v) / px_per_mm."""
+    page = location.template.page
+    size = (int(round(page.width * px_per_mm)), int(round(page.height * px_per_mm)))
+    out_to_mm = np.diag([1 / px_per_mm, 1 / px_per_mm, 1.0])
+    out_to_image = location.homography @ out_to_mm
+    return cv2.warpPerspective(image, out_to_image, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))

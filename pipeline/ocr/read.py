@@ -1,0 +1,128 @@
+"""Read one page image end to end: locate and straighten the form, read its identity, its written
+fields, its checkboxes and its signature boxes. Pure: an image in, a `PageReading` out."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pipeline.errors import MarksNotFound, NotAForm
+from pipeline.forms.registry import TemplateSet
+from pipeline.forms.template import FieldType, Template
+from pipeline.ocr.blank import printed_mask
+from pipeline.ocr.clean import Page, prepare_page
+from pipeline.ocr.identity import find_qr_anywhere, read_qr, read_serial_digits
+from pipeline.ocr.ink import SignatureReading, is_color_page, read_signature
+from pipeline.ocr.marks import PageLocation, detect_marks, locate_page, straighten
+from pipeline.ocr.omr import ChoiceReading, read_choice
+from pipeline.ocr.tesseract import read_words
+from pipeline.ocr.zones import FieldText, assign_words, build_comb_composite, build_text_composite
+from pipeline.record import Identity
+
+PX_PER_MM = 8.0  # straightened page resolution (~203 dpi): typed capitals ~25 px tall
+TEXT_PSM = 6  # one uniform block: the composite is a column of lines
+TEXT_WHITELIST = (
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,-/()':"
+)
+DIGITS = "0123456789"
+
+
+@dataclass(frozen=True)
+class PageReading:
+    template: Template
+    location: PageLocation
+    page: Page
+    identity: Identity | None
+    identity_note: str  # why the identity is missing or doubtful ("" when fine)
+    texts: dict[str, FieldText]
+    empty: frozenset[str]
+    choices: dict[str, ChoiceReading]
+    signatures: dict[str, SignatureReading]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.t, self.laps = time.perf_counter(), {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.t, 4)
+        self.t = now
+
+
+def _locate(image: np.ndarray, templates: TemplateSet) -> PageLocation:
+    hits = detect_marks(image)
+    try:
+        return locate_page(image, templates, hits)
+    except MarksNotFound:
+        if hits or find_qr_anywhere(image) is not None:
+            raise
+        raise NotAForm("tidak ada tanda registrasi maupun kode QR") from None
+
+
+def _identity(page: Page, location: PageLocation, templates: TemplateSet) -> tuple[Identity | None, str]:
+    template = location.template
+    identity = read_qr(page, template)
+    if identity is not None:
+        if identity.form_id != template.id:
+            return identity, f"kode QR {identity.form_id}, tanda registrasi {template.id}"
+        return identity, ""
+    serial = read_serial_digits(page, template)
+    if serial is None:
+        return None, "kode QR dan nomor seri tidak terbaca"
+    return Identity(form_id=template.id, version=template.version, serial=serial,
+                    source="marks+serial"), ""
+
+
+def _read_fields(page: Page, template: Template) -> tuple[dict[str, FieldText], frozenset[str]]:
+    written = [f for f in template.fields if f.type.is_written]
+    combs = [f for f in written if f.comb is not None]
+    lines = [f for f in written if f.comb is None]
+    texts: dict[str, FieldText] = {}
+    empty: set[str] = set()
+    for fields, whitelist in ((combs, DIGITS), (lines, TEXT_WHITELIST)):
+        build = build_comb_composite if fields is combs else build_text_composite
+        composite, blank = build(page, fields)
+        empty |= blank
+        if not composite.empty:
+            texts.update(assign_words(read_words(composite.image, psm=TEXT_PSM, whitelist=whitelist),
+                                      composite))
+    return texts, frozenset(empty)
+
+
+def _prepare(image: np.ndarray, location: PageLocation, px_per_mm: float) -> Page:
+    printed = printed_mask(location.template, px_per_mm)
+    return prepare_page(straighten(image, location, px_per_mm), px_per_mm, printed)
+
+
+def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_PER_MM) -> PageReading:
+    """Everything on one page; raises NotAForm / MarksNotFound when there is no form to read."""
+    clock = _Clock()
+    location = _locate(image, templates)
+    clock.lap("locate")
+    page = _prepare(image, location, px_per_mm)
+    clock.lap("straighten")
+    identity, note = _identity(page, location, templates)
+    if identity is not None and identity.form_id == location.template.id and \
+            identity.version != location.template.version:
+        try:
+            location = locate_page(image, templates.__class__(
+                (templates.get(identity.form_id, identity.version),)), list(location.marks))
+            page = _prepare(image, location, px_per_mm)
+        except KeyError:
+            note = f"versi {identity.version} dari {identity.form_id} tidak dikenal"
+    template = location.template
+    clock.lap("identity")
+    texts, empty = _read_fields(page, template)
+    clock.lap("ocr")
+    choices = {f.name: read_choice(page, f) for f in template.fields if f.type.is_choice}
+    clock.lap("omr")
+    color = is_color_page(page)
+    signatures = {f.name: read_signature(page, f, color)
+                  for f in template.fields if f.type is FieldType.SIGNATURE}
+    clock.lap("signatures")
+    return PageReading(template, location, page, identity, note, texts, empty, choices, signatures,
+                       clock.laps)

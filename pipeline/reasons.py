@@ -1,0 +1,76 @@
+"""Stable reason codes for every exception a form can raise, with the Indonesian sentence staff read.
+
+Codes are data: the store, the export, the review page and the weekly report key on them, so a code
+is never renamed. The sentence is a template filled from the context of the finding (field label,
+what was read, what was expected).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from string import Formatter
+
+
+class ReasonCode(StrEnum):
+    # The file or page as a whole.
+    FILE_UNREADABLE = "file_unreadable"
+    FILE_UNSUPPORTED = "file_unsupported"
+    FILE_TOO_MANY_PAGES = "file_too_many_pages"
+    MARKS_NOT_FOUND = "marks_not_found"
+    NOT_A_FORM = "not_a_form"
+    UNKNOWN_FORM = "unknown_form"
+    IDENTITY_UNREADABLE = "identity_unreadable"
+    IDENTITY_MISMATCH = "identity_mismatch"
+    DUPLICATE_SERIAL = "duplicate_serial"
+    OCR_FAILED = "ocr_failed"
+    PROCESSING_ERROR = "processing_error"
+    # Fields.
+    FIELD_MISSING = "field_missing"
+    FIELD_LOW_CONFIDENCE = "field_low_confidence"
+    FIELD_INVALID = "field_invalid"
+    CHOICE_NONE = "choice_none"
+    CHOICE_MULTIPLE = "choice_multiple"
+    CHOICE_UNCERTAIN = "choice_uncertain"
+    # Signatures and stamps.
+    SIGNATURE_MISSING = "signature_missing"
+    SIGNATURE_UNCERTAIN = "signature_uncertain"
+    STAMP_MISSING = "stamp_missing"
+    # Routing.
+    ROUTE_UNDECIDED = "route_undecided"
+
+
+MESSAGES: dict[ReasonCode, str] = {
+    ReasonCode.FILE_UNREADABLE: "Berkas rusak atau tidak dapat dibuka ({detail}).",
+    ReasonCode.FILE_UNSUPPORTED: "Jenis berkas tidak didukung ({detail}); kirim foto JPG/PNG atau PDF.",
+    ReasonCode.FILE_TOO_MANY_PAGES: "PDF berisi {pages} halaman, melebihi batas {limit} halaman; "
+    "pisahkan menjadi beberapa berkas.",
+    ReasonCode.MARKS_NOT_FOUND: "Tanda registrasi tidak ditemukan: pastikan keempat kotak hitam di "
+    "sudut formulir terlihat jelas di foto.",
+    ReasonCode.NOT_A_FORM: "Bukan formulir KIM: tidak ada tanda registrasi maupun kode formulir.",
+    ReasonCode.UNKNOWN_FORM: "Formulir tidak dikenal ({detail}).",
+    ReasonCode.IDENTITY_UNREADABLE: "Kode QR dan nomor seri formulir tidak terbaca.",
+    ReasonCode.IDENTITY_MISMATCH: "Identitas formulir tidak konsisten: {detail}.",
+    ReasonCode.DUPLICATE_SERIAL: "Formulir {form_id} nomor seri {serial} sudah pernah diterima "
+    "(berkas {original}).",
+    ReasonCode.OCR_FAILED: "Pembacaan teks gagal ({detail}).",
+    ReasonCode.PROCESSING_ERROR: "Terjadi kesalahan saat memproses halaman ini ({detail}).",
+    ReasonCode.FIELD_MISSING: "Isian \"{label}\" wajib diisi tetapi kosong.",
+    ReasonCode.FIELD_LOW_CONFIDENCE: "Isian \"{label}\" kurang jelas terbaca (\"{read}\", "
+    "keyakinan {confidence}%); mohon periksa.",
+    ReasonCode.FIELD_INVALID: "Isian \"{label}\" tidak sesuai: terbaca \"{read}\", "
+    "seharusnya {expected}.",
+    ReasonCode.CHOICE_NONE: "Pilihan \"{label}\" belum dicentang.",
+    ReasonCode.CHOICE_MULTIPLE: "Pilihan \"{label}\" dicentang lebih dari satu ({read}).",
+    ReasonCode.CHOICE_UNCERTAIN: "Centang pada \"{label}\" kurang jelas; mohon periksa.",
+    ReasonCode.SIGNATURE_MISSING: "Tanda tangan {label} tidak ditemukan.",
+    ReasonCode.SIGNATURE_UNCERTAIN: "Tanda tangan {label} kurang jelas; mohon periksa.",
+    ReasonCode.STAMP_MISSING: "Cap/stempel {label} tidak ditemukan.",
+    ReasonCode.ROUTE_UNDECIDED: "SKPD tujuan belum dapat ditentukan ({detail}).",
+}
+
+def message_for(code: ReasonCode, **params: object) -> str:
+    """The Indonesian sentence for `code`; a missing parameter shows as '?' instead of failing."""
+    template = MESSAGES[code]
+    names = {name for _, name, _, _ in Formatter().parse(template) if name}
+    values = {name: params.get(name, "?") for name in names}
+    return template.format(**values)

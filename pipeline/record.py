@@ -1,0 +1,175 @@
+"""The record that travels through every stage: ingest -> image -> form -> fields -> record -> route.
+
+Every model here is frozen; a stage returns a new record (`model_copy(update=...)`) rather than
+changing the one it was given, so what a stage saw is what the next one sees.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.geometry import Box
+from pipeline.reasons import ReasonCode, message_for
+
+WITA = ZoneInfo("Asia/Makassar")
+
+
+def now_wita() -> datetime:
+    return datetime.now(WITA)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    NEEDS_REVIEW = "needs_review"
+    ROUTED = "routed"
+    RETURNED = "returned"
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.RECEIVED: "Diterima",
+    Status.NEEDS_REVIEW: "Perlu diperiksa",
+    Status.ROUTED: "Diteruskan ke SKPD",
+    Status.RETURNED: "Dikembalikan ke desa",
+    Status.DUPLICATE: "Duplikat",
+    Status.FAILED: "Gagal diproses",
+}
+
+
+class Identity(_Frozen):
+    """Which printed form this is: form id, template version, serial, and pre-printed village."""
+
+    form_id: str
+    version: int
+    serial: int
+    village_code: str | None = None
+    source: str = "qr"  # "qr", or "marks+serial" when the QR was unreadable
+
+    @property
+    def serial_text(self) -> str:
+        return f"{self.serial:06d}"
+
+
+class SourceRef(_Frozen):
+    """Where a page came from: the original file (by content hash) and the page in it."""
+
+    sha256: str
+    filename: str
+    media_type: str
+    page: int = Field(ge=1)
+    pages: int = Field(ge=1)
+
+
+class Reason(_Frozen):
+    code: ReasonCode
+    message: str
+    field: str | None = None
+
+    @classmethod
+    def of(cls, code: ReasonCode, field: str | None = None, **params: object) -> Reason:
+        return cls(code=code, message=message_for(code, **params), field=field)
+
+
+class FieldValue(_Frozen):
+    """A written field: what OCR read, what it means once normalised, and how sure we are."""
+
+    name: str
+    type: str
+    value: str | None
+    raw: str = ""
+    confidence: float = Field(ge=0, le=1)
+    box: Box
+    code: str | None = None  # a reference the value resolved to, e.g. a village's Kemendagri code
+    candidates: tuple[str, ...] = ()
+    needs_review: bool = False
+    reasons: tuple[Reason, ...] = ()
+
+
+class ChoiceValue(_Frozen):
+    """A group of checkboxes: which options are ticked, each box's ink fill, and the confidence."""
+
+    name: str
+    type: str
+    selected: tuple[str, ...]
+    fills: dict[str, float]
+    confidence: float = Field(ge=0, le=1)
+    box: Box
+    needs_review: bool = False
+    reasons: tuple[Reason, ...] = ()
+
+
+class SignatureCheck(_Frozen):
+    name: str
+    role: str
+    label: str
+    required: bool
+    signed: bool
+    ink: float  # share of the box covered by pen strokes after removing printed lines
+    stamp_expected: bool
+    stamped: bool | None  # None when no stamp is expected
+    stamp_score: float = 0.0
+    confidence: float = Field(ge=0, le=1)
+    box: Box
+
+
+class RouteKind(StrEnum):
+    PRIMARY = "primary"  # the unit that must act
+    COPY = "copy"  # tembusan: kept informed, e.g. the Bupati for every complaint
+    INFORMED = "informed"  # told of it, no action expected
+
+
+class Route(_Frozen):
+    target: str  # SKPD code from the directory
+    kind: RouteKind
+    rule: str
+    why: str
+
+
+class FormRecord(_Frozen):
+    source: SourceRef
+    status: Status = Status.RECEIVED
+    received_at: datetime = Field(default_factory=now_wita)
+    identity: Identity | None = None
+    page_image: str | None = None  # sha256 of the straightened page in the blob store
+    fields: tuple[FieldValue, ...] = ()
+    choices: tuple[ChoiceValue, ...] = ()
+    signatures: tuple[SignatureCheck, ...] = ()
+    routes: tuple[Route, ...] = ()
+    reasons: tuple[Reason, ...] = ()
+
+    def field(self, name: str) -> FieldValue:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def choice(self, name: str) -> ChoiceValue:
+        for c in self.choices:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def signature(self, role: str) -> SignatureCheck:
+        for s in self.signatures:
+            if s.role == role:
+                return s
+        raise KeyError(role)
+
+    def all_reasons(self) -> tuple[Reason, ...]:
+        """Record-level reasons followed by every field's, choice's and signature's own."""
+        out = list(self.reasons)
+        for item in (*self.fields, *self.choices):
+            out.extend(r for r in item.reasons if r not in out)
+        return tuple(out)
+
+    def with_reasons(self, *reasons: Reason) -> FormRecord:
+        return self.model_copy(update={"reasons": self.reasons + tuple(reasons)})

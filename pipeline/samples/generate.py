@@ -1,0 +1,145 @@
+"""Sample scans with ground truth: render a form, fill it, capture it like a village would.
+
+`plan_samples` decides what each sample is; `make_page` produces one filled, unrotated page;
+`capture` (in capture.py) turns it into a scan or photo; `expected_outcome` states what a perfect
+reader would do with it, computed from the routing data without going through the router.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from pipeline.forms.registry import TemplateSet
+from pipeline.forms.render import render_forms
+from pipeline.forms.template import Template
+from pipeline.gazetteer import Gazetteer
+from pipeline.ocr.poppler import rasterize_page
+from pipeline.record import Identity
+from pipeline.route.config import RoutingConfig
+from pipeline.samples.content import Fill, make_fill
+from pipeline.samples.draw import draw_fill
+
+SAMPLE_DPI = 200
+CAPTURE_SHARES = {"scan": 0.3, "phone": 0.4, "chat": 0.3}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    index: int  # position in the whole set; also seeds this page's randomness
+    form_id: str
+    serial: int
+    capture: str  # scan | phone | chat
+    fill_style: str  # typed | handwriting
+    preprinted: bool
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str
+    kind: str  # image | pdf | not_a_form | corrupt
+    pages: tuple[PageSpec, ...]
+
+
+def page_rng(seed: int, index: int, purpose: int = 0) -> np.random.Generator:
+    return np.random.default_rng([seed, index, purpose])
+
+
+def plan_samples(count: int, seed: int, *, first_serial: int, handwriting_share: float = 0.35,
+                 bad_files: bool = False, form_ids: tuple[str, ...] = ("KIM-01", "KIM-02"),
+                 captures: dict[str, float] | None = None, pdf_share: float = 0.6) -> list[FileSpec]:
+    """`count` pages grouped into files: photos one page each, scans partly bundled into PDFs."""
+    shares = captures or CAPTURE_SHARES
+    rng = np.random.default_rng([seed, 1_000_003])
+    styles, weights = list(shares), np.array(list(shares.values()), dtype=float)
+    pages = [
+        PageSpec(
+            index=i,
+            form_id=form_ids[int(rng.integers(len(form_ids)))] if len(form_ids) > 1 else form_ids[0],
+            serial=first_serial + i,
+            capture=str(rng.choice(styles, p=weights / weights.sum())),
+            fill_style="handwriting" if rng.random() < handwriting_share else "typed",
+            preprinted=bool(rng.random() < 0.35),
+        )
+        for i in range(count)
+    ]
+    files: list[FileSpec] = []
+    pending_scans: list[PageSpec] = []
+    for p in pages:
+        if p.capture == "scan" and rng.random() < pdf_share:
+            pending_scans.append(p)
+            if len(pending_scans) >= int(rng.integers(2, 5)):
+                files.append(FileSpec(f"scan_{len(files) + 1:04d}.pdf", "pdf", tuple(pending_scans)))
+                pending_scans = []
+            continue
+        files.append(FileSpec(f"{p.capture}_{len(files) + 1:04d}", "image", (p,)))
+    if pending_scans:
+        files.append(FileSpec(f"scan_{len(files) + 1:04d}.pdf", "pdf", tuple(pending_scans)))
+    if bad_files:
+        files.append(FileSpec(f"foto_bukan_formulir_{len(files) + 1:04d}", "not_a_form", ()))
+        files.append(FileSpec(f"rusak_{len(files) + 1:04d}.jpg", "corrupt", ()))
+    return files
+
+
+def make_page(templates: TemplateSet, gazetteer: Gazetteer, spec: PageSpec, seed: int,
+              today: date) -> tuple[np.ndarray, Fill, Template]:
+    """The filled page, upright and unscanned, at SAMPLE_DPI."""
+    template = templates.get(spec.form_id)
+    rng = page_rng(seed, spec.index)
+    fill = make_fill(rng, template, spec.serial, gazetteer, today, preprinted=spec.preprinted)
+    identity = Identity(form_id=template.id, version=template.version, serial=spec.serial,
+                        village_code=fill.village.code if spec.preprinted else None)
+    pdf = render_forms(template, [identity], fill.village if spec.preprinted else None)
+    blank = rasterize_page(pdf, 1, SAMPLE_DPI)
+    return draw_fill(blank, template, fill, rng, spec.fill_style, SAMPLE_DPI), fill, template
+
+
+def expected_outcome(template: Template, fill: Fill, routing: RoutingConfig) -> dict[str, Any]:
+    """What a perfect reader does with this form: review reasons, or the routes it gets."""
+    reasons = []
+    for f in template.fields:
+        state = fill.signatures.get(f.role or "", {})
+        if f.role and f.required and not state.get("signed"):
+            reasons.append("signature_missing")
+        elif f.role and f.required and f.stamp and not state.get("stamped"):
+            reasons.append("stamp_missing")
+    rules = routing.forms[template.id]
+    routes: list[dict[str, str]] = []
+    choice = fill.choices.get(rules.choice_field or "", [])
+    choice_value = choice[0] if choice else None
+    primary = list(rules.primary)
+    if rules.primary_by_choice:
+        primary += rules.primary_by_choice.get(choice_value or "", [])
+        if not primary:
+            reasons.append("route_undecided")
+    routes += [{"target": c, "kind": "primary"} for c in primary]
+    routes += [{"target": c, "kind": "copy"} for c in rules.copy_to]
+    routes += [{"target": c, "kind": "informed"}
+               for c in rules.informed_by_choice.get(choice_value or "", [])]
+    if rules.inform_camat_of:
+        office = routing.camat_office(fill.village.kecamatan)
+        if office:
+            routes.append({"target": office.code, "kind": "informed"})
+    status = "needs_review" if reasons else "routed"
+    return {"status": status, "reasons": sorted(set(reasons)), "routes": routes if not reasons else []}
+
+
+def page_truth(spec: PageSpec, fill: Fill, template: Template, routing: RoutingConfig) -> dict[str, Any]:
+    return {
+        "form_id": template.id,
+        "version": template.version,
+        "serial": spec.serial,
+        "village_code": fill.village.code if spec.preprinted else None,
+        "village": {"code": fill.village.code, "desa": fill.village.name,
+                    "kecamatan": fill.village.kecamatan},
+        "capture": spec.capture,
+        "fill_style": spec.fill_style,
+        "written": fill.written,
+        "values": fill.values,
+        "choices": fill.choices,
+        "signatures": fill.signatures,
+        "expected": expected_outcome(template, fill, routing),
+    }

@@ -1,0 +1,147 @@
+"""Write a generated sample set to a folder: the capture files, and in `_truth/` a `<file>.json`
+with each one's ground truth plus `manifest.json` listing them all (the intake skips folders
+whose name starts with `_`). This is the I/O edge of `pipeline.samples`."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw
+
+from pipeline import fonts
+from pipeline.forms.registry import TemplateSet
+from pipeline.gazetteer import Gazetteer
+from pipeline.route.config import RoutingConfig
+from pipeline.samples.capture import simulate, simulate_phone, simulate_scan
+from pipeline.samples.content import corpus
+from pipeline.samples.draw import wrap
+from pipeline.samples.generate import (
+    SAMPLE_DPI,
+    FileSpec,
+    make_page,
+    page_rng,
+    page_truth,
+    plan_samples,
+)
+
+PDF_DPI = 150
+TRUTH_DIR = "_truth"
+
+
+@dataclass(frozen=True)
+class SampleContext:
+    templates: TemplateSet
+    gazetteer: Gazetteer
+    routing: RoutingConfig
+    seed: int
+    today: date
+    phone_long_side: int = 2000  # pixels; phones take 3000-4000, 2000 keeps sample sets small
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return path
+
+
+def _image_file(ctx: SampleContext, spec: FileSpec, out: Path) -> tuple[Path, dict[str, Any]]:
+    page_spec = spec.pages[0]
+    page, fill, template = make_page(ctx.templates, ctx.gazetteer, page_spec, ctx.seed, ctx.today)
+    rng = page_rng(ctx.seed, page_spec.index, 1)
+    if page_spec.capture == "phone":
+        capture = simulate_phone(page, rng, long_side=ctx.phone_long_side)
+    else:
+        capture = simulate(page_spec.capture, page, rng)
+    path = _write(out / f"{spec.name}{capture.suffix}", capture.encoded)
+    truth = page_truth(page_spec, fill, template, ctx.routing)
+    truth["page"] = 1
+    truth["page_corners"] = np.asarray(capture.page_corners).round(1).tolist()
+    truth["capture_params"] = capture.params
+    return path, {"pages": [truth]}
+
+
+def _pdf_file(ctx: SampleContext, spec: FileSpec, out: Path) -> tuple[Path, dict[str, Any]]:
+    images, truths = [], []
+    for number, page_spec in enumerate(spec.pages, start=1):
+        page, fill, template = make_page(ctx.templates, ctx.gazetteer, page_spec, ctx.seed, ctx.today)
+        capture = simulate_scan(page, page_rng(ctx.seed, page_spec.index, 1), dpi_in=SAMPLE_DPI,
+                                dpi_out=PDF_DPI)
+        images.append(Image.fromarray(capture.image))
+        truth = page_truth(page_spec, fill, template, ctx.routing)
+        truth.update(page=number, page_corners=np.asarray(capture.page_corners).round(1).tolist(),
+                     capture_params=capture.params)
+        truths.append(truth)
+    buffer = io.BytesIO()
+    stamp = datetime(ctx.today.year, ctx.today.month, ctx.today.day).timetuple()
+    images[0].save(buffer, "PDF", save_all=True, append_images=images[1:], resolution=PDF_DPI,
+                   quality=80, creationDate=stamp, modDate=stamp)
+    return _write(out / spec.name, buffer.getvalue()), {"pages": truths}
+
+
+def _letter_page(rng: np.random.Generator) -> np.ndarray:
+    """A plain typed letter: paper a KIM member might photograph that is not a KIM form."""
+    scale = SAMPLE_DPI / 25.4
+    img = Image.new("RGB", (int(210 * scale), int(297 * scale)), (250, 250, 247))
+    draw = ImageDraw.Draw(img)
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(str(fonts.SERIF.require()), int(4 * scale))
+    entries = corpus("complaints")
+    texts = [e["uraian"].format(desa="Marabahan") for v in entries.values() for e in v]
+    body = " ".join(texts[int(i)] for i in rng.integers(0, len(texts), size=6))
+    y = int(30 * scale)
+    draw.text((int(25 * scale), y), "SURAT UNDANGAN", font=font, fill=(20, 20, 20))
+    for row in wrap(body, font.getlength, int(160 * scale))[:40]:
+        y += int(6.5 * scale)
+        draw.text((int(25 * scale), y), row, font=font, fill=(30, 30, 30))
+    return np.asarray(img)
+
+
+def _bad_file(ctx: SampleContext, spec: FileSpec, index: int, out: Path) -> tuple[Path, dict[str, Any]]:
+    rng = page_rng(ctx.seed, 900_000 + index)
+    if spec.kind == "not_a_form":
+        capture = simulate_phone(_letter_page(rng), rng, long_side=1600)
+        path = _write(out / f"{spec.name}{capture.suffix}", capture.encoded)
+        return path, {"pages": [], "expected": {"status": "failed", "reasons": ["not_a_form"]}}
+    ok, encoded = cv2.imencode(".jpg", np.full((400, 300, 3), 200, np.uint8))
+    data = encoded.tobytes()[: len(encoded) // 3]  # cut off mid-transfer, as a dropped upload is
+    path = _write(out / spec.name, data)
+    return path, {"pages": [], "expected": {"status": "failed", "reasons": ["file_unreadable"]}}
+
+
+def write_sample_set(out: Path, ctx: SampleContext, count: int, *, first_serial: int,
+                     handwriting_share: float = 0.35, bad_files: bool = False,
+                     captures: dict[str, float] | None = None, pdf_share: float = 0.6,
+                     progress: Callable[[Path], None] | None = None) -> list[Path]:
+    """Generate `count` form pages (plus two bad files when asked) into `out`."""
+    plan = plan_samples(count, ctx.seed, first_serial=first_serial,
+                        handwriting_share=handwriting_share, bad_files=bad_files, captures=captures,
+                        pdf_share=pdf_share)
+    written, manifest = [], []
+    for index, spec in enumerate(plan):
+        if spec.kind == "image":
+            path, truth = _image_file(ctx, spec, out)
+        elif spec.kind == "pdf":
+            path, truth = _pdf_file(ctx, spec, out)
+        else:
+            path, truth = _bad_file(ctx, spec, index, out)
+        truth = {"file": path.name, "seed": ctx.seed, **truth}
+        _write(out / TRUTH_DIR / f"{path.name}.json",
+               json.dumps(truth, indent=1, ensure_ascii=False).encode())
+        manifest.append({"file": path.name, "kind": spec.kind, "pages": len(spec.pages)})
+        written.append(path)
+        if progress:
+            progress(path)
+    meta = {"seed": ctx.seed, "count": count, "today": ctx.today.isoformat(), "files": manifest}
+    _write(out / TRUTH_DIR / "manifest.json", json.dumps(meta, indent=1).encode())
+    return written

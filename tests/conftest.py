@@ -1,0 +1,45 @@
+"""Shared fixtures. Tests use real tesseract, poppler and SQLite; each test that writes state gets
+its own KOPI_HOME under pytest's tmp_path, so nothing touches ./var or ~/.prefect."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.forms.registry import TemplateSet, default_templates
+from pipeline.gazetteer import Gazetteer, default_gazetteer
+from pipeline.route.config import RoutingConfig, default_routing
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+REFERENCE_DAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def templates() -> TemplateSet:
+    return default_templates()
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return default_gazetteer()
+
+
+@pytest.fixture(scope="session")
+def routing() -> RoutingConfig:
+    return default_routing()
+
+
+@pytest.fixture()
+def kopi_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "kopi-home"
+    monkeypatch.setenv("KOPI_HOME", str(home))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return home
+
+
+def rng(seed: int = 0) -> np.random.Generator:
+    return np.random.default_rng(seed)

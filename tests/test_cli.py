@@ -1,0 +1,46 @@
+"""The `kopi` command line, run in-process with a temporary KOPI_HOME."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.ocr.poppler import page_count
+
+runner = CliRunner()
+
+
+def test_layout_json_is_machine_readable():
+    result = runner.invoke(app, ["forms", "layout", "KIM-02", "--json"])
+    assert result.exit_code == 0, result.output
+    layout = json.loads(result.output)
+    assert layout["form_id"] == "KIM-02" and layout["units"] == "mm"
+
+
+def test_render_a_batch_for_one_village(kopi_home, tmp_path):
+    out = tmp_path / "forms.pdf"
+    args = ["forms", "render", "KIM-01", "--count", "3", "--desa", "Ds. Kuala Lupak",
+            "--kecamatan", "Tabunganen", "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code != 0 and "tidak ada di daftar" in result.output  # "Ds." is not a name
+    args[6] = "Kuala Lupak"
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "000001-000003" in result.output and "Kuala Lupak" in result.output
+    assert page_count(out.read_bytes()) == 3
+    result = runner.invoke(app, ["forms", "render", "KIM-01", "--serial", "2", "--out", str(out)])
+    assert result.exit_code == 1 and "sudah dicetak" in result.output
+
+
+def test_unknown_form_is_explained():
+    result = runner.invoke(app, ["forms", "layout", "KIM-09"])
+    assert result.exit_code == 1 and "tidak dikenal" in result.output
+
+
+def test_samples_generate_writes_files_and_truth(tmp_path):
+    result = runner.invoke(app, ["samples", "generate", "--out", str(tmp_path), "--count", "2",
+                                 "--seed", "3", "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "_truth").glob("*.json"))) >= 2

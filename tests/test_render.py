@@ -1,0 +1,116 @@
+"""Printed forms: a rendered PDF, rasterised by poppler, carries what the layout says, where it says."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+import zxingcpp
+
+from pipeline.forms.identity import decode_identity, encode_identity
+from pipeline.forms.layout import template_layout
+from pipeline.forms.render import render_forms
+from pipeline.ocr.poppler import page_count, rasterize_page
+from pipeline.record import Identity
+
+DPI = 300
+PX = DPI / 25.4
+
+
+def render(templates, form_id, serials, village=None):
+    t = templates.get(form_id)
+    ids = [Identity(form_id=t.id, version=t.version, serial=s,
+                    village_code=village.code if village else None) for s in serials]
+    return t, render_forms(t, ids, village)
+
+
+def gray_page(pdf, page=1):
+    return cv2.cvtColor(rasterize_page(pdf, page, DPI), cv2.COLOR_RGB2GRAY)
+
+
+def edge_offset_mm(gray, box, edge):
+    """Distance (mm) from where the layout puts one edge of `box` to the darkest line within
+    1 mm of it; None when there is no printed line in that band."""
+    search = int(1.0 * PX)
+    if edge in ("left", "right"):
+        x = box.x if edge == "left" else box.right
+        y0, y1 = int((box.y + box.h * 0.3) * PX), int((box.y + box.h * 0.7) * PX)
+        xs = np.arange(int(x * PX) - search, int(x * PX) + search)
+        profile = np.percentile(gray[y0:y1, xs], 25, axis=0)
+        return (xs[np.argmin(profile)] + 0.5) / PX - x if profile.min() < 150 else None
+    y = box.y if edge == "top" else box.bottom
+    x0, x1 = int((box.x + box.w * 0.3) * PX), int((box.x + box.w * 0.7) * PX)
+    ys = np.arange(int(y * PX) - search, int(y * PX) + search)
+    profile = np.percentile(gray[ys, x0:x1], 25, axis=1)
+    return (ys[np.argmin(profile)] + 0.5) / PX - y if profile.min() < 150 else None
+
+
+@pytest.mark.parametrize("form_id", ["KIM-01", "KIM-02"])
+def test_four_marks_with_the_forms_own_ids(templates, form_id):
+    t, pdf = render(templates, form_id, [123])
+    dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
+    corners, ids, _ = cv2.aruco.ArucoDetector(dictionary).detectMarkers(gray_page(pdf))
+    assert ids is not None and sorted(ids.ravel().tolist()) == sorted(t.marks.ids)
+    for c, mark_id in zip(corners, ids.ravel()):
+        corner = dict(zip(t.marks.ids, t.mark_boxes().values()))[int(mark_id)]
+        found = c.reshape(4, 2)[0] / PX  # the marker's own top-left corner, in mm
+        assert abs(found[0] - corner.x) < 0.5 and abs(found[1] - corner.y) < 0.5
+
+
+@pytest.mark.parametrize("form_id", ["KIM-01", "KIM-02"])
+def test_qr_decodes_to_the_identity_with_the_village(templates, gazetteer, form_id):
+    village = gazetteer.find("Anjir Muara", "Anjir Muara Kota")
+    t, pdf = render(templates, form_id, [4321], village)
+    results = zxingcpp.read_barcodes(gray_page(pdf), formats=zxingcpp.BarcodeFormat.QRCode)
+    assert [decode_identity(r.text) for r in results] == [
+        Identity(form_id=form_id, version=t.version, serial=4321, village_code=village.code)]
+
+
+def test_batch_render_prints_consecutive_serials(templates):
+    _, pdf = render(templates, "KIM-02", range(7, 10))
+    assert page_count(pdf) == 3
+    for page, serial in zip(range(1, 4), range(7, 10)):
+        results = zxingcpp.read_barcodes(gray_page(pdf, page))
+        assert decode_identity(results[0].text).serial == serial
+
+
+@pytest.mark.parametrize("form_id", ["KIM-01", "KIM-02"])
+def test_layout_json_matches_the_pdf_within_a_millimetre(templates, form_id):
+    t, pdf = render(templates, form_id, [1])
+    gray = gray_page(pdf)
+    layout = template_layout(t)
+    checked = 0
+    for field in layout["fields"]:
+        boxes = [o["box"] for o in field.get("options", [])] or [field["box"]]
+        for x, y, w, h in boxes:
+            box = type(t.qr)(x=x, y=y, w=w, h=h)
+            for edge in ("left", "right", "top", "bottom"):
+                offset = edge_offset_mm(gray, box, edge)
+                assert offset is not None and abs(offset) <= 1.0, (field["name"], edge, offset)
+                checked += 1
+    assert checked >= 60
+
+
+def test_layout_lists_every_field_option_and_cell(templates):
+    t = templates.get("KIM-02")
+    layout = template_layout(t)
+    assert layout["units"] == "mm" and layout["page"] == {"width": 210.0, "height": 297.0}
+    by_name = {f["name"]: f for f in layout["fields"]}
+    assert len(by_name["pelapor_nik"]["cells"]) == 16
+    assert len(by_name["kategori"]["options"]) == 12
+    assert by_name["ttd_kepala_desa"]["stamp_expected"] is True
+    assert [m["id"] for m in layout["marks"]["items"]] == t.marks.ids
+
+
+def test_payload_round_trip_and_rejects_foreign_codes():
+    identity = Identity(form_id="KIM-01", version=1, serial=42, village_code="63.04.01.2001")
+    assert encode_identity(identity) == "KIM-01/1/000042/6304012001"
+    assert decode_identity(encode_identity(identity)) == identity
+    for foreign in ("https://example.com", "KIM-1/1/000042", "KIM-01/1/42", ""):
+        with pytest.raises(ValueError):
+            decode_identity(foreign)
+
+
+def test_render_refuses_an_identity_of_another_form(templates):
+    with pytest.raises(ValueError):
+        render_forms(templates.get("KIM-01"), [Identity(form_id="KIM-02", version=1, serial=1)])

@@ -13,19 +13,29 @@ export OMP_THREAD_LIMIT := 1
 setup:
 	@scripts/bootstrap.sh
 
+OUT := $(KOPI_HOME)/keluaran
+
 demo: setup
-	@mkdir -p "$(KOPI_HOME)/keluaran/formulir"
-	$(KOPI) forms render KIM-01 --count 2 --out "$(KOPI_HOME)/keluaran/formulir/KIM-01.pdf"
-	$(KOPI) forms render KIM-02 --count 2 --desa "Anjir Muara Kota" --kecamatan "Anjir Muara" \
-		--out "$(KOPI_HOME)/keluaran/formulir/KIM-02-anjir-muara-kota.pdf"
-	$(KOPI) samples generate --out "$(KOPI_HOME)/keluaran/contoh" --count 6 --seed 1
-	@echo "Formulir siap cetak : $(KOPI_HOME)/keluaran/formulir/"
-	@echo "Contoh foto/pindaian: $(KOPI_HOME)/keluaran/contoh/ (kunci jawaban di _truth/)"
+	$(KOPI) run sample_scans
+	$(KOPI) export --format xlsx --out "$(OUT)/ekspor/formulir.xlsx"
+	$(KOPI) export --format csv --out "$(OUT)/ekspor/formulir.csv"
+	$(KOPI) export --format jsonl --out "$(OUT)/ekspor/formulir.jsonl"
+	$(KOPI) report weekly --out "$(OUT)/laporan"
+	$(KOPI) queue list --limit 12
+	@test -f "$(OUT)/formulir/KIM-01.pdf" || $(KOPI) forms render KIM-01 --count 2 --out "$(OUT)/formulir/KIM-01.pdf"
+	@test -f "$(OUT)/formulir/KIM-02.pdf" || $(KOPI) forms render KIM-02 --count 2 --out "$(OUT)/formulir/KIM-02.pdf"
+	@echo
+	@echo "Hasil demo (semua di $(KOPI_HOME)):"
+	@echo "  ekspor formulir  : $(OUT)/ekspor/formulir.xlsx (.csv, .jsonl); NIK dan HP disamarkan"
+	@echo "  laporan mingguan : $(OUT)/laporan/laporan-mingguan-*.html"
+	@echo "  formulir kosong  : $(OUT)/formulir/KIM-01.pdf, KIM-02.pdf"
+	@echo "  basis data       : $(KOPI_HOME)/kopi.db; berkas asli dan halaman lurus di $(KOPI_HOME)/blobs"
 
 test: setup
 	$(PY) -m pytest
 
 bench: setup
+	$(PY) -m bench.intake --pages 100
 	$(PY) -m bench.identity --samples 40
 
 # Regenerates the committed sample set (about 20 pages, under 5 MB).

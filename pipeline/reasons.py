@@ -74,3 +74,29 @@ def message_for(code: ReasonCode, **params: object) -> str:
     names = {name for _, name, _, _ in Formatter().parse(template) if name}
     values = {name: params.get(name, "?") for name in names}
     return template.format(**values)
+
+
+# Short labels for tables and filters, where the full sentence would not fit.
+LABELS: dict[ReasonCode, str] = {
+    ReasonCode.FILE_UNREADABLE: "Berkas rusak",
+    ReasonCode.FILE_UNSUPPORTED: "Jenis berkas tidak didukung",
+    ReasonCode.FILE_TOO_MANY_PAGES: "PDF terlalu banyak halaman",
+    ReasonCode.MARKS_NOT_FOUND: "Tanda registrasi tidak ditemukan",
+    ReasonCode.NOT_A_FORM: "Bukan formulir KIM",
+    ReasonCode.UNKNOWN_FORM: "Formulir tidak dikenal",
+    ReasonCode.IDENTITY_UNREADABLE: "Kode formulir tidak terbaca",
+    ReasonCode.IDENTITY_MISMATCH: "Identitas formulir tidak konsisten",
+    ReasonCode.DUPLICATE_SERIAL: "Nomor seri ganda",
+    ReasonCode.OCR_FAILED: "Pembacaan teks gagal",
+    ReasonCode.PROCESSING_ERROR: "Kesalahan pemrosesan",
+    ReasonCode.FIELD_MISSING: "Isian wajib kosong",
+    ReasonCode.FIELD_LOW_CONFIDENCE: "Isian kurang jelas",
+    ReasonCode.FIELD_INVALID: "Isian tidak sesuai",
+    ReasonCode.CHOICE_NONE: "Pilihan belum dicentang",
+    ReasonCode.CHOICE_MULTIPLE: "Pilihan dicentang lebih dari satu",
+    ReasonCode.CHOICE_UNCERTAIN: "Centang kurang jelas",
+    ReasonCode.SIGNATURE_MISSING: "Tanda tangan tidak ada",
+    ReasonCode.SIGNATURE_UNCERTAIN: "Tanda tangan/cap kurang jelas",
+    ReasonCode.STAMP_MISSING: "Cap/stempel tidak ada",
+    ReasonCode.ROUTE_UNDECIDED: "SKPD tujuan belum ditentukan",
+}

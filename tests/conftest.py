@@ -14,8 +14,26 @@ from pipeline.forms.registry import TemplateSet, default_templates
 from pipeline.gazetteer import Gazetteer, default_gazetteer
 from pipeline.route.config import RoutingConfig, default_routing
 
+import tempfile
+
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+# Prefect must never write into the developer's ~/.prefect from a test run.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="kopi-test-prefect-")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
 REFERENCE_DAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One Prefect test server for the whole session (starting one costs ~10 s), with the flow
+    heartbeat off (it adds ~1 s to every flow run)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        with prefect_test_harness(server_startup_timeout=120):
+            yield
 
 
 @pytest.fixture(scope="session")

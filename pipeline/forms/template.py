@@ -100,6 +100,7 @@ class FormField(_Model):
     role: str | None = None
     stamp: bool = False
     blocks_routing: bool = False
+    identity: bool = False  # identifies the person: withheld when they ask for confidentiality
     min_confidence: float | None = Field(default=None, ge=0, le=1)
     validation: Validation | None = None
 
@@ -207,6 +208,7 @@ class Template(_Model):
     instructions: str = ""
     footer: str = ""
     sections: list[Section] = []
+    confidential_flag: str | None = None  # a flag field; when ticked, identity fields are withheld
     fields: list[FormField]
 
     @model_validator(mode="after")
@@ -215,6 +217,10 @@ class Template(_Model):
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             raise ValueError(f"field names must be unique; repeated: {sorted(dupes)}")
+        if self.confidential_flag is not None and (
+                self.confidential_flag not in names
+                or self.field(self.confidential_flag).type is not FieldType.FLAG):
+            raise ValueError(f"confidential_flag {self.confidential_flag} is not a flag field")
         if abs(self.qr.w - self.qr.h) > 1e-6:
             raise ValueError("qr box must be square")
         for box_name, box in self.boxes().items():

@@ -22,15 +22,13 @@ from pipeline.ocr.clean import Page
 
 STAMP_SEARCH_MM = 8.0  # stamps overhang the signature box
 STAMP_RADIUS_MM = (9.0, 20.0)
-RING_SCORE = 0.45  # a clear rim
-RING_SCORE_WITH_COLOUR = 0.33  # a fainter rim, enough when there is plenty of stamp ink
-STAMP_INK_MM2 = 25.0
+RING_SCORE = 0.5  # measured: stamps 0.55-1.0 with a few faint ones lower, scribbles under 0.47
 SIGNATURE_INSET_MM = 1.2
 PEN_LEVEL = 130
 STAMP_LEVEL = 205  # stamps are often faint: any ink darker than paper counts for the shape
 MIN_STROKE_AREA_MM2 = 0.4
 MIN_SPAN_MM = 5.0
-MIN_INK_SHARE = 0.003
+MIN_INK_SHARE = 0.0012  # empty boxes measure 0.000 once print is masked
 
 
 @dataclass(frozen=True)
@@ -62,94 +60,114 @@ def _lab(rgb: np.ndarray, paper: np.ndarray) -> tuple[np.ndarray, np.ndarray, fl
     return light, blue, float(np.median(light)), float(np.median(blue))
 
 
-def pen_and_stamp_ink(page: Page, box: Box, color: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Two masks over `box`: dark pen strokes, and stamp-coloured ink (colour pages only; on a
-    grey page every mark counts as possible stamp ink, since shape must decide)."""
+@dataclass(frozen=True)
+class InkMasks:
+    """Over one box: pen strokes, ink that may be a stamp, and stamp-coloured ink that is not a
+    pen's core (on a grey page nothing has colour, so `stamp_coloured` is empty)."""
+
+    pen: np.ndarray
+    stamp: np.ndarray
+    stamp_coloured: np.ndarray
+
+
+def ink_masks(page: Page, box: Box, color: bool) -> InkMasks:
     gray = page.handwriting(box)
-    written = gray < STAMP_LEVEL
+    dark = gray < PEN_LEVEL
     if not color:
-        return gray < PEN_LEVEL, written
+        return InkMasks(dark, gray < STAMP_LEVEL, np.zeros_like(dark))
     light, blue, paper_l, paper_b = _lab(page.color(box), gray >= 250)
     core = light < paper_l - 50  # a pen's core, black or blue, is darker than any stamp
     bluish = (blue - paper_b < -7) & (light > paper_l - 60)
     px = max(1, page.px(0.4))
     halo = cv2.dilate(core.astype(np.uint8), np.ones((2 * px + 1, 2 * px + 1), np.uint8)).astype(bool)
-    pen = (gray < PEN_LEVEL) & ~(bluish & (light > paper_l - 40))
-    return pen, written & bluish & ~halo
+    faint_stamp = bluish & (light > paper_l - 25)
+    return InkMasks(dark & ~faint_stamp, (gray < STAMP_LEVEL) & bluish & ~halo, bluish & ~core)
 
 
-_ANGLES = np.linspace(0, 2 * np.pi, 90, endpoint=False)
+N_ANGLES = 90
 
 
-def _rim_hits(mask: np.ndarray, cx: float, cy: float, r: float, band: float) -> np.ndarray:
-    """Per direction from (cx, cy): 1 if ink lies within `band` px of radius `r`, 0 if the band
-    is clear paper, -1 if it is mostly printed form (covered by the blank-form mask: unknown)."""
-    radii = r + np.linspace(-band, band, 4)[:, None]
-    xs = np.rint(cx + radii * np.cos(_ANGLES)).astype(int)
-    ys = np.rint(cy + radii * np.sin(_ANGLES)).astype(int)
-    inside = (xs >= 0) & (xs < mask.shape[1]) & (ys >= 0) & (ys < mask.shape[0])
-    values = np.full(inside.shape, -1, np.int8)
-    values[inside] = mask[ys[inside], xs[inside]]
-    hit = (values == 1).any(axis=0)
-    unknown = (values == -1).mean(axis=0) > 0.5
-    return np.where(hit, 1, np.where(unknown, -1, 0))
+def _radial_scores(ink: np.ndarray, unknown: np.ndarray, centre: tuple[float, float],
+                   px_per_mm: float) -> np.ndarray:
+    """Rim score for every radius (in px) around one centre: the share of directions in which
+    there is ink at that radius and clear paper 2 mm further out. A stamp's rim scores high at its
+    radius; a dense scribble is inked on both sides and scores low everywhere. Directions where
+    the band is mostly the form's own print count neither way. Uses a polar unwrap, so all radii
+    cost one resampling."""
+    max_r = int(round((STAMP_RADIUS_MM[1] + 3.0) * px_per_mm))
+    size = (max_r, N_ANGLES)
+    flags = cv2.WARP_POLAR_LINEAR | cv2.INTER_NEAREST
+    polar = cv2.warpPolar(ink, size, centre, max_r, flags)
+    hidden = cv2.warpPolar(unknown, size, centre, max_r, flags)
+
+    def band(values: np.ndarray, half_mm: float) -> np.ndarray:
+        width = 2 * max(1, int(round(half_mm * px_per_mm))) + 1
+        return cv2.blur(values.astype(np.float32), (width, 1), borderType=cv2.BORDER_CONSTANT)
+
+    rim, rim_hidden = band(polar, 0.5) > 0, band(hidden, 0.5) > 0.5
+    out, out_hidden = band(polar, 0.6) > 0, band(hidden, 0.6) > 0.5
+    shift = int(round(2.0 * px_per_mm))
+    out, out_hidden = np.roll(out, -shift, axis=1), np.roll(out_hidden, -shift, axis=1)
+    known = ~rim_hidden & ~out_hidden
+    good = (rim & ~out & known).sum(axis=0)
+    counted = known.sum(axis=0)
+    scores = np.where(counted >= N_ANGLES // 2, good / np.maximum(counted, 1), 0.0)
+    low = int(STAMP_RADIUS_MM[0] * px_per_mm)
+    scores[:low] = 0.0
+    scores[max_r - shift:] = 0.0
+    return scores
 
 
-def _ring_score(mask: np.ndarray, cx: float, cy: float, r: float, px_per_mm: float) -> float:
-    """Share of directions in which the ink looks like a stamp's rim: inked at radius r and
-    clear just outside it. A dense scribble is inked on both sides, so it scores low. Directions
-    hidden by the form's own print do not count either way."""
-    rim = _rim_hits(mask, cx, cy, r, 0.5 * px_per_mm)
-    outside = _rim_hits(mask, cx, cy, r + 2.0 * px_per_mm, 0.6 * px_per_mm)
-    known = (rim != -1) & (outside != -1)
-    if known.sum() < len(_ANGLES) // 2:
-        return 0.0
-    return float(((rim == 1) & (outside == 0) & known).sum() / known.sum())
-
-
-def _refine(mask: np.ndarray, circle: tuple[float, float, float],
-            px_per_mm: float) -> tuple[float, tuple[float, float, float]]:
-    """Hough centres and radii are coarse; search a small neighbourhood for the best rim."""
-    cx0, cy0, r0 = circle
-    step = 0.5 * px_per_mm
-    best = (-1.0, circle)
-    for dx in np.arange(-3, 4) * step:
-        for dy in np.arange(-3, 4) * step:
-            for dr in np.arange(-4, 5) * step * 0.6:
-                c = (cx0 + dx, cy0 + dy, r0 + dr)
-                score = _ring_score(mask, *c, px_per_mm)
-                if score > best[0]:
-                    best = (score, c)
+def _best_around(ink: np.ndarray, unknown: np.ndarray, centre: tuple[float, float], reach_mm: float,
+                 step_mm: float, px_per_mm: float) -> tuple[float, tuple[float, float, float]]:
+    best = (0.0, (centre[0], centre[1], 0.0))
+    offsets = np.arange(-reach_mm, reach_mm + 1e-9, step_mm) * px_per_mm
+    for dx in offsets:
+        for dy in offsets:
+            c = (centre[0] + dx, centre[1] + dy)
+            scores = _radial_scores(ink, unknown, c, px_per_mm)
+            r = int(np.argmax(scores))
+            if scores[r] > best[0]:
+                best = (float(scores[r]), (c[0], c[1], float(r)))
     return best
 
 
 def find_stamp(mask: np.ndarray, px_per_mm: float) -> tuple[float, tuple[float, float, float] | None]:
-    """Best ring score among circle candidates, and that circle (px). `mask`: 1 ink, 0 paper,
-    -1 printed form."""
-    if np.count_nonzero(mask == 1) < 50:
+    """Best rim score and its circle (px) for a mask of 1 ink, 0 paper, -1 printed form.
+    Centres proposed by a Hough transform and by the ink's centroid are searched on a coarse
+    grid, then the best finely."""
+    ink = (mask == 1).astype(np.uint8)
+    if np.count_nonzero(ink) < 50:
         return 0.0, None
-    blurred = cv2.GaussianBlur((mask == 1).astype(np.uint8) * 255, (0, 0), px_per_mm * 0.4)
+    unknown = (mask == -1).astype(np.uint8)
+    blurred = cv2.GaussianBlur(ink * 255, (0, 0), px_per_mm * 0.4)
     r_min, r_max = (int(r * px_per_mm) for r in STAMP_RADIUS_MM)
     circles = cv2.HoughCircles(blurred, cv2.HOUGH_GRADIENT, dp=2, minDist=r_min, param1=80,
                                param2=20, minRadius=r_min, maxRadius=r_max)
-    best, best_circle = 0.0, None
-    for candidate in (circles[0][:4] if circles is not None else []):
-        score, circle = _refine(mask, tuple(float(v) for v in candidate), px_per_mm)
-        if score > best:
-            best, best_circle = score, circle
-    return best, best_circle
+    ys, xs = np.nonzero(ink)
+    proposals = [(float(xs.mean()), float(ys.mean()))]
+    proposals += [(float(c[0]), float(c[1])) for c in (circles[0][:2] if circles is not None else [])]
+    best: tuple[float, tuple[float, float, float] | None] = (0.0, None)
+    for centre in proposals:
+        found = _best_around(ink, unknown, centre, 3.0, 1.5, px_per_mm)
+        if found[0] > best[0]:
+            best = found
+    if best[1] is None:
+        return best
+    return _best_around(ink, unknown, best[1][:2], 0.75, 0.375, px_per_mm)
 
 
-def _without_stamp(ink: np.ndarray, origin: tuple[int, int], circle: tuple[float, float, float],
-                   px_per_mm: float) -> np.ndarray:
-    """`ink` with a found stamp's rim, lettering band and centre title taken out."""
+def stamp_area(shape: tuple[int, int], origin: tuple[int, int], circle: tuple[float, float, float],
+               px_per_mm: float) -> np.ndarray:
+    """Where a found stamp's rim, lettering band and centre title lie, over an array of `shape`
+    whose top-left pixel is `origin` (x, y) in the circle's coordinates."""
     cx, cy, r = circle
-    yy, xx = np.mgrid[0:ink.shape[0], 0:ink.shape[1]]
+    yy, xx = np.mgrid[0:shape[0], 0:shape[1]]
     dx, dy = xx + origin[0] - cx, yy + origin[1] - cy
     dist = np.hypot(dx, dy)
     rim_and_text = (dist > r - 4.5 * px_per_mm) & (dist < r + 1.0 * px_per_mm)
     title = (np.abs(dy) < 2.2 * px_per_mm) & (np.abs(dx) < 9 * px_per_mm)
-    return ink & ~(rim_and_text | title)
+    return rim_and_text | title
 
 
 def _strokes(ink: np.ndarray, px_per_mm: float) -> tuple[np.ndarray, float]:
@@ -165,33 +183,45 @@ def _strokes(ink: np.ndarray, px_per_mm: float) -> tuple[np.ndarray, float]:
     return strokes, float(span)
 
 
-def read_signature(page: Page, f: FormField, color: bool) -> SignatureReading:
+def detect_stamp(page: Page, f: FormField, color: bool) -> tuple[bool, float, float, tuple | None]:
+    """(stamped, rim score, confidence, circle in px of the search area) for one signature box."""
     assert f.box is not None
     search = f.box.grow(STAMP_SEARCH_MM)
     sl = page.slice(search)
-    _, stamp_ink = pen_and_stamp_ink(page, search, color)
+    masks = ink_masks(page, search, color)
     # Close the speckle of a worn stamp so its rim reads as one line.
-    stamp_ink = cv2.dilate(stamp_ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    mask = stamp_ink.astype(np.int8)
+    candidate = cv2.dilate(masks.stamp.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    mask = candidate.astype(np.int8)
     if page.printed is not None:
         mask[page.printed[sl]] = -1
     score, circle = find_stamp(mask, page.px_per_mm)
-    area_mm2 = float(stamp_ink.sum()) / page.px_per_mm**2
-    stamped = score >= RING_SCORE or (
-        color and score >= RING_SCORE_WITH_COLOUR and area_mm2 >= STAMP_INK_MM2)
-    stamp_confidence = min(1.0, abs(score - RING_SCORE) / 0.15)
+    stamped = score >= RING_SCORE
+    confidence = min(1.0, abs(score - RING_SCORE) / 0.15)
+    return stamped, score, confidence, circle if stamped else None
+
+
+def read_signature(page: Page, f: FormField, color: bool) -> SignatureReading:
+    """Signed or not; and, where the form expects a stamp, stamped or not. A stamp is looked
+    for only where one is expected, so a signature is never mistaken for one elsewhere."""
+    assert f.box is not None
+    stamped, score, stamp_confidence, circle = (detect_stamp(page, f, color) if f.stamp
+                                                 else (False, 0.0, 1.0, None))
     inner = f.box.inset(SIGNATURE_INSET_MM)
-    inner_sl = page.slice(inner)
-    pen, _ = pen_and_stamp_ink(page, inner, color)
-    if stamped and circle is not None and not color:  # colour already told stamp from pen
-        origin = (inner_sl[1].start - sl[1].start, inner_sl[0].start - sl[0].start)
-        pen = _without_stamp(pen, origin, circle, page.px_per_mm)
+    masks = ink_masks(page, inner, color)
+    pen = masks.pen
+    if circle is not None:
+        search_sl, inner_sl = page.slice(f.box.grow(STAMP_SEARCH_MM)), page.slice(inner)
+        origin = (inner_sl[1].start - search_sl[1].start, inner_sl[0].start - search_sl[0].start)
+        area = stamp_area(pen.shape, origin, circle, page.px_per_mm)
+        # On colour, only stamp-coloured ink inside the stamp is removed: a pen crossing it stays.
+        pen = pen & ~(area & masks.stamp_coloured) if color else pen & ~area
     strokes, span = _strokes(pen, page.px_per_mm)
     share = float(strokes.mean()) if strokes.size else 0.0
     signed = share >= MIN_INK_SHARE and span >= MIN_SPAN_MM
     margin = min(abs(share - MIN_INK_SHARE) / MIN_INK_SHARE, abs(span - MIN_SPAN_MM) / MIN_SPAN_MM)
     circle_mm = None
-    if circle is not None and stamped:
+    if circle is not None:
+        sl = page.slice(f.box.grow(STAMP_SEARCH_MM))
         mm = page.px_per_mm
         circle_mm = ((circle[0] + sl[1].start) / mm, (circle[1] + sl[0].start) / mm, circle[2] / mm)
     return SignatureReading(f.name, signed, round(share, 4), round(span, 1), stamped,

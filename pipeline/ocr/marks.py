@@ -43,15 +43,16 @@ class PageLocation:
         return [names[m.id] for m in self.marks]
 
 
-@lru_cache(maxsize=1)
-def _detector() -> cv2.aruco.ArucoDetector:
+@lru_cache(maxsize=2)
+def _detector(thorough: bool) -> cv2.aruco.ArucoDetector:
     params = cv2.aruco.DetectorParameters()
     params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
-    # Phone photos have uneven light: try a wider range of adaptive-threshold windows.
-    params.adaptiveThreshWinSizeMin = 5
-    params.adaptiveThreshWinSizeMax = 53
-    params.adaptiveThreshWinSizeStep = 8
     params.minMarkerPerimeterRate = 0.02
+    if thorough:
+        # Shadows and uneven light: a wider range of adaptive-threshold windows (slower).
+        params.adaptiveThreshWinSizeMin = 5
+        params.adaptiveThreshWinSizeMax = 53
+        params.adaptiveThreshWinSizeStep = 8
     dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
     return cv2.aruco.ArucoDetector(dictionary, params)
 
@@ -65,10 +66,15 @@ def detect_marks(image: np.ndarray) -> list[MarkHit]:
     scale = min(1.0, DETECT_MAX_SIDE / max(gray.shape))
     if scale < 1.0:
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    corners, ids, _ = _detector().detectMarkers(gray)
-    if ids is None:
-        return []
-    return [MarkHit(int(i), c.reshape(4, 2).astype(np.float64) / scale) for c, i in zip(corners, ids.ravel())]
+    hits: list[MarkHit] = []
+    for thorough in (False, True):  # the quick pass finds all four on most pages
+        corners, ids, _ = _detector(thorough).detectMarkers(gray)
+        if ids is not None:
+            hits = [MarkHit(int(i), c.reshape(4, 2).astype(np.float64) / scale)
+                    for c, i in zip(corners, ids.ravel())]
+        if len({h.id for h in hits}) >= 4:
+            break
+    return hits
 
 
 def _template_corners(template: Template, mark_id: int) -> np.ndarray:

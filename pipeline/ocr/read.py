@@ -18,7 +18,7 @@ from pipeline.ocr.ink import SignatureReading, is_color_page, read_signature
 from pipeline.ocr.marks import PageLocation, detect_marks, locate_page, straighten
 from pipeline.ocr.omr import ChoiceReading, read_choice
 from pipeline.ocr.tesseract import read_words
-from pipeline.ocr.zones import FieldText, assign_words, build_comb_composite, build_text_composite
+from pipeline.ocr.zones import FieldText, assign_words, build_composite
 from pipeline.record import Identity
 
 PX_PER_MM = 8.0  # straightened page resolution (~203 dpi): typed capitals ~25 px tall
@@ -26,7 +26,6 @@ TEXT_PSM = 6  # one uniform block: the composite is a column of lines
 TEXT_WHITELIST = (
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,-/()':"
 )
-DIGITS = "0123456789"
 
 
 @dataclass(frozen=True)
@@ -78,19 +77,11 @@ def _identity(page: Page, location: PageLocation, templates: TemplateSet) -> tup
 
 
 def _read_fields(page: Page, template: Template) -> tuple[dict[str, FieldText], frozenset[str]]:
-    written = [f for f in template.fields if f.type.is_written]
-    combs = [f for f in written if f.comb is not None]
-    lines = [f for f in written if f.comb is None]
-    texts: dict[str, FieldText] = {}
-    empty: set[str] = set()
-    for fields, whitelist in ((combs, DIGITS), (lines, TEXT_WHITELIST)):
-        build = build_comb_composite if fields is combs else build_text_composite
-        composite, blank = build(page, fields)
-        empty |= blank
-        if not composite.empty:
-            texts.update(assign_words(read_words(composite.image, psm=TEXT_PSM, whitelist=whitelist),
-                                      composite))
-    return texts, frozenset(empty)
+    composite, empty = build_composite(page, [f for f in template.fields if f.type.is_written])
+    if composite.empty:
+        return {}, frozenset(empty)
+    words = read_words(composite.image, psm=TEXT_PSM, whitelist=TEXT_WHITELIST)
+    return assign_words(words, composite), frozenset(empty)
 
 
 def _prepare(image: np.ndarray, location: PageLocation, px_per_mm: float) -> Page:

@@ -10,12 +10,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 
+import cv2
 import numpy as np
 import pytesseract
-from PIL import Image
 
 from pipeline.errors import ToolError, ToolMissing, ToolTimeout
 
@@ -25,6 +26,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 LANG = "ind"
 DEFAULT_TIMEOUT_S = 60
 EMPTY_OUTPUT_MARKERS = ("Empty page", "Image too small", "Image too large")
+_SCRATCH = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # RAM-backed when available
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,15 @@ def read_words(image: np.ndarray, *, psm: int, whitelist: str | None = None,
     """Words tesseract finds in `image` (grayscale or RGB uint8), with confidence and position."""
     probe()
     config = build_config(psm, whitelist)
+    # Handing tesseract an uncompressed file is cheaper than pytesseract's PNG round trip.
+    with tempfile.NamedTemporaryFile(suffix=".pnm", dir=_SCRATCH) as tmp:
+        cv2.imwrite(tmp.name, image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+        return _run(tmp.name, config, timeout)
+
+
+def _run(path: str, config: str, timeout: float) -> list[Word]:
     try:
-        data = pytesseract.image_to_data(Image.fromarray(image), lang=LANG, config=config,
+        data = pytesseract.image_to_data(path, lang=LANG, config=config,
                                          output_type=pytesseract.Output.DICT, timeout=timeout)
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():

@@ -21,6 +21,9 @@ TEXT_INSET_MM = 0.9  # inside a box's printed edge; covers the straightening err
 CELL_INSET_MM = 0.6
 EMPTY_TEXT_INK = 0.004  # share of dark pixels under which a box counts as empty
 EMPTY_CELL_INK = 0.012
+# Comb cells hold digits; read with the full character set (one call per page), a digit can come
+# back as its look-alike letter. Anything else stays as read and fails validation.
+DIGIT_LOOKALIKES = str.maketrans("OoQDIl|iZzSsBGbgq", "00001111225586699")
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Zone:
     y0: int
     y1: int
     groups: tuple[tuple[int, int], ...] = ()  # x ranges of comb groups in the composite
+    filled: tuple[int, ...] = ()  # comb fields: how many cells of each group hold ink
 
 
 @dataclass(frozen=True)
@@ -48,20 +52,29 @@ class FieldText:
     groups: tuple[str, ...]  # comb fields: the characters read in each group of cells
     conf: float  # 0..1; the weakest word's confidence
     words: int
+    filled: tuple[int, ...] = ()  # comb fields: inked cells per group (what `groups` should hold)
+
+    @property
+    def comb_consistent(self) -> bool:
+        """Every group has exactly one character per inked cell."""
+        return bool(self.filled) and tuple(len(g) for g in self.groups) == self.filled
 
 
-def _stack(pieces: list[tuple[str, np.ndarray, tuple[tuple[int, int], ...]]]) -> Composite:
+Piece = tuple[str, np.ndarray, tuple[tuple[int, int], ...], tuple[int, ...]]
+
+
+def _stack(pieces: list[Piece]) -> Composite:
     if not pieces:
         return Composite(np.full((8, 8), 255, np.uint8), ())
     width = max(p[1].shape[1] for p in pieces) + 2 * MARGIN
     height = sum(p[1].shape[0] for p in pieces) + LINE_GAP * (len(pieces) - 1) + 2 * MARGIN
     canvas = np.full((height, width), 255, np.uint8)
     zones, y = [], MARGIN
-    for name, crop, groups in pieces:
+    for name, crop, groups, filled in pieces:
         h, w = crop.shape
         canvas[y:y + h, MARGIN:MARGIN + w] = crop
         shifted = tuple((a + MARGIN, b + MARGIN) for a, b in groups)
-        zones.append(Zone(name, y - LINE_GAP // 2, y + h + LINE_GAP // 2, shifted))
+        zones.append(Zone(name, y - LINE_GAP // 2, y + h + LINE_GAP // 2, shifted, filled))
         y += h + LINE_GAP
     return Composite(canvas, tuple(zones))
 
@@ -71,16 +84,16 @@ def text_crop(page: Page, f: FormField) -> np.ndarray:
     return remove_lines(page.handwriting(f.box.inset(TEXT_INSET_MM)), page.px_per_mm)
 
 
-def build_text_composite(page: Page, fields: list[FormField]) -> tuple[Composite, set[str]]:
-    """Composite of the non-empty free-text fields, and the names of the empty ones."""
+def text_pieces(page: Page, fields: list[FormField]) -> tuple[list[Piece], set[str]]:
+    """The non-empty free-text fields' crops, and the names of the empty ones."""
     pieces, empty = [], set()
     for f in fields:
         crop = text_crop(page, f)
         if ink_share(crop) < EMPTY_TEXT_INK:
             empty.add(f.name)
             continue
-        pieces.append((f.name, crop, ()))
-    return _stack(pieces), empty
+        pieces.append((f.name, crop, (), ()))
+    return pieces, empty
 
 
 def comb_cells(page: Page, f: FormField) -> list[np.ndarray]:
@@ -97,7 +110,7 @@ def comb_cells(page: Page, f: FormField) -> list[np.ndarray]:
     return cells
 
 
-def build_comb_composite(page: Page, fields: list[FormField]) -> tuple[Composite, set[str]]:
+def comb_pieces(page: Page, fields: list[FormField]) -> tuple[list[Piece], set[str]]:
     """One line per comb field: its written cells side by side, a wide gap between groups."""
     pieces, empty = [], set()
     for f in fields:
@@ -121,8 +134,22 @@ def build_comb_composite(page: Page, fields: list[FormField]) -> tuple[Composite
             ranges.append((start, max(start + 1, x)))
             row.append(np.full((cell_h, gap), 255, np.uint8))
             x += gap
-        pieces.append((f.name, np.hstack(row), tuple(ranges)))
-    return _stack(pieces), empty
+        pieces.append((f.name, np.hstack(row), tuple(ranges), tuple(len(g) for g in filled)))
+    return pieces, empty
+
+
+def build_composite(page: Page, fields: list[FormField]) -> tuple[Composite, set[str]]:
+    """All written fields of a page in one image (one tesseract call): comb lines, then text;
+    and the names of the fields left empty."""
+    combs, empty_combs = comb_pieces(page, [f for f in fields if f.comb is not None])
+    texts, empty_texts = text_pieces(page, [f for f in fields if f.comb is None])
+    return _stack(combs + texts), empty_combs | empty_texts
+
+
+def _group_of(word: Word, ranges: tuple[tuple[int, int], ...]) -> int:
+    """The comb group a word overlaps most."""
+    overlaps = [min(b, word.left + word.width) - max(a, word.left) for a, b in ranges]
+    return int(np.argmax(overlaps))
 
 
 def assign_words(words: list[Word], composite: Composite) -> dict[str, FieldText]:
@@ -138,10 +165,11 @@ def assign_words(words: list[Word], composite: Composite) -> dict[str, FieldText
         found = sorted(by_field.get(zone.field, []), key=lambda w: (w.line, w.left))
         groups: tuple[str, ...] = ()
         if zone.groups:
-            groups = tuple(
-                "".join(w.text for w in found if a <= w.center_x < b) for a, b in zone.groups
-            )
+            parts: list[list[str]] = [[] for _ in zone.groups]
+            for w in found:
+                parts[_group_of(w, zone.groups)].append(w.text.translate(DIGIT_LOOKALIKES))
+            groups = tuple("".join(p) for p in parts)
         text = " ".join(w.text for w in found)
         conf = min((w.conf for w in found), default=0.0) / 100.0
-        out[zone.field] = FieldText(zone.field, text, groups, conf, len(found))
+        out[zone.field] = FieldText(zone.field, text, groups, conf, len(found), zone.filled)
     return out

@@ -1,0 +1,54 @@
+"""Process-wide set-up shared by the flows: Prefect's environment, the store, the reading context."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.forms.registry import default_templates
+from pipeline.gazetteer import default_gazetteer
+from pipeline.pages import Context
+from pipeline.route.config import default_routing
+from pipeline.settings import Settings, load_settings
+from pipeline.store.blobs import BlobStore
+from pipeline.store.db import Store, open_store
+
+
+def configure_prefect(settings: Settings | None = None) -> None:
+    """Environment for Prefect, set before it is imported; explicit user settings win."""
+    settings = settings or load_settings()
+    defaults = {
+        "PREFECT_HOME": str(settings.prefect_home),
+        # Offline villages and CI: no telemetry calls that time out.
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        # A fresh ephemeral server migrates its database in ~10 s of the default 20 s budget.
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        # Tesseract threads itself with OpenMP unless told not to: 5x slower per page here.
+        "OMP_THREAD_LIMIT": "1",
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
+    settings.prefect_home.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=4)
+def _store(url: str, home: str) -> Store:
+    return open_store(Settings(home=Path(home), database_url=url))
+
+
+def store() -> Store:
+    """The store for the current settings, migrated once per process."""
+    settings = load_settings()
+    return _store(settings.database_url, str(settings.home))
+
+
+def blobs() -> BlobStore:
+    return BlobStore(load_settings().blob_dir)
+
+
+@lru_cache(maxsize=1)
+def reading_context() -> Context:
+    return Context(default_templates(), default_gazetteer(), default_routing())

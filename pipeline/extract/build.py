@@ -1,0 +1,160 @@
+"""Turn a `PageReading` into a `FormRecord`: normalised values with confidences, ticks, signatures,
+and a reason for every doubt. Pure: no I/O, no store."""
+
+from __future__ import annotations
+
+from pipeline.extract import values as v
+from pipeline.extract.villages import match_kecamatan, match_village
+from pipeline.forms.template import FieldType, FormField, Template
+from pipeline.gazetteer import Gazetteer
+from pipeline.ocr.ink import SignatureReading
+from pipeline.ocr.omr import ChoiceReading
+from pipeline.ocr.read import PageReading
+from pipeline.ocr.zones import FieldText
+from pipeline.reasons import ReasonCode
+from pipeline.record import ChoiceValue, FieldValue, FormRecord, Reason, SignatureCheck, SourceRef
+
+# A value is accepted without review only at or above this confidence (0..1), unless the
+# template sets `min_confidence` for the field. Comb fields must also have one character per
+# inked cell; names matched to the gazetteer must match exactly.
+MIN_CONFIDENCE = {
+    FieldType.TEXT: 0.80,
+    FieldType.MULTILINE: 0.70,
+    FieldType.DESA: 0.60,
+    FieldType.KECAMATAN: 0.60,
+    FieldType.DATE: 0.60,
+    FieldType.TIME: 0.60,
+    FieldType.NIK: 0.60,
+    FieldType.PHONE: 0.60,
+    FieldType.NUMBER: 0.60,
+}
+CHOICE_MIN_CONFIDENCE = 0.5
+SIGNATURE_MIN_CONFIDENCE = 0.3
+STAMP_MIN_CONFIDENCE = 0.3
+
+
+def _reason(code: ReasonCode, f: FormField, **params: object) -> Reason:
+    return Reason.of(code, field=f.name, label=f.label, **params)
+
+
+def _parse(f: FormField, text: FieldText) -> v.Parsed:
+    t = f.type
+    if t is FieldType.DATE:
+        return v.parse_date(text.groups)
+    if t is FieldType.TIME:
+        return v.parse_time(text.groups)
+    if t is FieldType.NIK:
+        return v.parse_nik(text.text)
+    if t is FieldType.PHONE:
+        return v.parse_phone(text.text)
+    if t is FieldType.NUMBER:
+        limits = f.validation
+        return v.parse_number(text.text, limits.min_value if limits else None,
+                              limits.max_value if limits else None)
+    return v.Parsed(v.clean_text(text.text) or None)
+
+
+def written_value(f: FormField, text: FieldText | None, empty: bool) -> FieldValue:
+    """One written field, normalised, with its confidence and reasons."""
+    assert f.box is not None
+    if empty:
+        reasons = (_reason(ReasonCode.FIELD_MISSING, f),) if f.required else ()
+        return FieldValue(name=f.name, type=f.type.value, value=None, confidence=1.0, box=f.box,
+                          needs_review=bool(reasons), reasons=reasons)
+    if text is None or not text.text.strip():  # ink in the box, but nothing legible
+        reason = _reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read="", confidence=0)
+        return FieldValue(name=f.name, type=f.type.value, value=None, confidence=0.0, box=f.box,
+                          needs_review=True, reasons=(reason,))
+    parsed = _parse(f, text)
+    confidence = text.conf
+    if f.comb is not None and not text.comb_consistent:
+        confidence = 0.0  # a digit was missed or doubled: the value cannot be trusted
+    reasons = [_reason(code, f, **params) for code, params in parsed.problems]
+    threshold = f.min_confidence if f.min_confidence is not None else MIN_CONFIDENCE[f.type]
+    if parsed.ok and confidence < threshold:
+        reasons.append(_reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read=text.text,
+                               confidence=round(confidence * 100)))
+    return FieldValue(name=f.name, type=f.type.value, value=parsed.value, raw=text.text,
+                      confidence=round(confidence, 3), box=f.box, needs_review=bool(reasons),
+                      reasons=tuple(reasons))
+
+
+def place_value(fv: FieldValue, f: FormField, gazetteer: Gazetteer, kecamatan: str | None) -> FieldValue:
+    """Resolve a desa or kecamatan name against the gazetteer."""
+    if fv.value is None:
+        return fv
+    match = (match_kecamatan(fv.value, gazetteer) if f.type is FieldType.KECAMATAN
+             else match_village(fv.value, gazetteer, kecamatan))
+    if match.name is not None:
+        return fv.model_copy(update={"value": match.name, "code": match.code})
+    expected = "nama kecamatan di Barito Kuala" if f.type is FieldType.KECAMATAN else (
+        f"nama desa/kelurahan di Kecamatan {kecamatan}" if kecamatan else "nama desa/kelurahan di Barito Kuala")
+    reason = _reason(ReasonCode.FIELD_INVALID, f, read=fv.value, expected=expected)
+    return fv.model_copy(update={"candidates": match.candidates, "needs_review": True,
+                                 "reasons": fv.reasons + (reason,)})
+
+
+def choice_value(f: FormField, reading: ChoiceReading) -> ChoiceValue:
+    reasons = []
+    if f.required and not reading.ticked:
+        reasons.append(_reason(ReasonCode.CHOICE_NONE, f))
+    if f.type is FieldType.SINGLE_CHOICE and len(reading.ticked) > 1:
+        labels = {o.value: o.label for o in f.options or []}
+        reasons.append(_reason(ReasonCode.CHOICE_MULTIPLE, f,
+                               read=", ".join(labels[t] for t in reading.ticked)))
+    if reading.confidence < CHOICE_MIN_CONFIDENCE:
+        reasons.append(_reason(ReasonCode.CHOICE_UNCERTAIN, f))
+    return ChoiceValue(name=f.name, type=f.type.value, selected=reading.ticked, fills=reading.fills,
+                       confidence=reading.confidence, box=f.outline, needs_review=bool(reasons),
+                       reasons=tuple(reasons))
+
+
+def signature_check(f: FormField, reading: SignatureReading) -> tuple[SignatureCheck, list[Reason]]:
+    assert f.box is not None and f.role is not None
+    check = SignatureCheck(
+        name=f.name, role=f.role, label=f.label, required=f.required, signed=reading.signed,
+        ink=reading.ink, stamp_expected=f.stamp, stamped=reading.stamped if f.stamp else None,
+        stamp_score=reading.stamp_score, confidence=reading.confidence, box=f.box)
+    reasons = []
+    if f.required and not reading.signed:
+        reasons.append(_reason(ReasonCode.SIGNATURE_MISSING, f))
+    elif f.required and reading.confidence < SIGNATURE_MIN_CONFIDENCE:
+        reasons.append(_reason(ReasonCode.SIGNATURE_UNCERTAIN, f))
+    if f.required and f.stamp and reading.signed and not reading.stamped:
+        reasons.append(_reason(ReasonCode.STAMP_MISSING, f))
+    elif f.required and f.stamp and reading.stamp_confidence < STAMP_MIN_CONFIDENCE:
+        reasons.append(_reason(ReasonCode.SIGNATURE_UNCERTAIN, f))
+    return check, reasons
+
+
+def _written_fields(template: Template, reading: PageReading, gazetteer: Gazetteer) -> list[FieldValue]:
+    written = [f for f in template.fields if f.type.is_written]
+    out = {f.name: written_value(f, reading.texts.get(f.name), f.name in reading.empty) for f in written}
+    kec_field = next((f for f in written if f.type is FieldType.KECAMATAN), None)
+    kecamatan = None
+    if kec_field is not None:
+        out[kec_field.name] = place_value(out[kec_field.name], kec_field, gazetteer, None)
+        if out[kec_field.name].code:
+            kecamatan = out[kec_field.name].value
+    for f in written:
+        if f.type is FieldType.DESA:
+            out[f.name] = place_value(out[f.name], f, gazetteer, kecamatan)
+    return [out[f.name] for f in written]
+
+
+def build_record(source: SourceRef, reading: PageReading, gazetteer: Gazetteer) -> FormRecord:
+    template = reading.template
+    fields = _written_fields(template, reading, gazetteer)
+    choices = [choice_value(f, reading.choices[f.name]) for f in template.fields if f.type.is_choice]
+    signatures, reasons = [], []
+    for f in template.fields:
+        if f.type is FieldType.SIGNATURE:
+            check, found = signature_check(f, reading.signatures[f.name])
+            signatures.append(check)
+            reasons.extend(found)
+    if reading.identity is None:
+        reasons.insert(0, Reason.of(ReasonCode.IDENTITY_UNREADABLE))
+    elif reading.identity_note:
+        reasons.insert(0, Reason.of(ReasonCode.IDENTITY_MISMATCH, detail=reading.identity_note))
+    return FormRecord(source=source, identity=reading.identity, fields=tuple(fields),
+                      choices=tuple(choices), signatures=tuple(signatures), reasons=tuple(reasons))

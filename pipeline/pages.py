@@ -1,0 +1,56 @@
+"""One page, from pixels to a routed record: the stages in order. Pure: an image in, a record out.
+
+Every expected failure of a page (no marks, not a form, a tool that failed on it) becomes a
+FAILED record with a reason staff understand, so one bad page never stops the batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.errors import InputError, ToolTimeout
+from pipeline.extract.build import build_record
+from pipeline.extract.checks import check_preprinted_village
+from pipeline.forms.registry import TemplateSet
+from pipeline.gazetteer import Gazetteer
+from pipeline.ocr.read import PX_PER_MM, read_page
+from pipeline.record import FormRecord, Reason, SourceRef, Status
+from pipeline.route.config import RoutingConfig
+from pipeline.route.router import route_record
+
+
+@dataclass(frozen=True)
+class Context:
+    """The data every page is read against: templates, gazetteer, routing rules."""
+
+    templates: TemplateSet
+    gazetteer: Gazetteer
+    routing: RoutingConfig
+    px_per_mm: float = PX_PER_MM
+
+
+@dataclass(frozen=True)
+class PageResult:
+    record: FormRecord
+    straightened: np.ndarray | None  # the page on the template grid, kept beside the record
+    timings: dict[str, float]
+
+
+def failed_record(source: SourceRef, error: InputError) -> FormRecord:
+    return FormRecord(source=source, status=Status.FAILED,
+                      reasons=(Reason.of(error.reason, **error.params),))
+
+
+def process_page(image: np.ndarray, source: SourceRef, ctx: Context) -> PageResult:
+    try:
+        reading = read_page(image, ctx.templates, ctx.px_per_mm)
+    except ToolTimeout:
+        raise  # the machine was busy: worth a retry, not a verdict on the page
+    except InputError as error:
+        return PageResult(failed_record(source, error), None, {})
+    record = build_record(source, reading, ctx.gazetteer)
+    record = check_preprinted_village(record, reading.template, ctx.gazetteer)
+    record = route_record(record, ctx.routing)
+    return PageResult(record, reading.page.rgb, reading.timings)

@@ -1,0 +1,70 @@
+"""The export contract: one row per form. `nested_row` is the JSON Lines shape; `flat_row` the
+CSV/XLSX shape (one column per field, `<field>__confidence`, `<field>__review`, ...).
+The schema is documented in the README; other tools read it, so change it only by adding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.forms.registry import TemplateSet
+from pipeline.record import STATUS_LABELS, FormRecord
+from pipeline.report.privacy import Audience, is_confidential, shown_value
+
+SCHEMA_VERSION = 1
+
+
+def nested_row(record: FormRecord, templates: TemplateSet, audience: Audience,
+               record_id: int | None = None) -> dict[str, Any]:
+    identity = record.identity
+    template = templates.get(identity.form_id, identity.version) if identity else None
+    row: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "record_id": record_id,
+        "source_file": record.source.filename,
+        "source_sha256": record.source.sha256,
+        "page": record.source.page,
+        "pages": record.source.pages,
+        "received_at": record.received_at.isoformat(),
+        "form_id": identity.form_id if identity else None,
+        "version": identity.version if identity else None,
+        "serial": identity.serial_text if identity else None,
+        "village_code": identity.village_code if identity else None,
+        "status": record.status.value,
+        "status_label": STATUS_LABELS[record.status],
+        "confidential": bool(template and is_confidential(record, template)),
+        "fields": {}, "choices": {}, "signatures": {}, "routes": [], "reasons": [],
+    }
+    for fv in record.fields:
+        value = shown_value(record, template, fv.name, fv.value, audience) if template else fv.value
+        raw = fv.raw if audience is Audience.REVIEWER else None
+        row["fields"][fv.name] = {"value": value, "confidence": fv.confidence,
+                                  "needs_review": fv.needs_review, "code": fv.code, "raw": raw}
+    for cv in record.choices:
+        row["choices"][cv.name] = {"selected": list(cv.selected), "confidence": cv.confidence,
+                                   "needs_review": cv.needs_review}
+    for sc in record.signatures:
+        row["signatures"][sc.role] = {"signed": sc.signed, "stamped": sc.stamped,
+                                      "required": sc.required, "confidence": sc.confidence}
+    row["routes"] = [{"target": r.target, "kind": r.kind.value, "rule": r.rule} for r in record.routes]
+    row["reasons"] = [{"code": r.code.value, "field": r.field, "message": r.message}
+                      for r in record.all_reasons()]
+    return row
+
+
+def flat_row(nested: dict[str, Any]) -> dict[str, Any]:
+    flat = {k: v for k, v in nested.items() if not isinstance(v, (dict, list))}
+    for name, fv in nested["fields"].items():
+        flat[name] = fv["value"]
+        flat[f"{name}__confidence"] = fv["confidence"]
+        flat[f"{name}__review"] = fv["needs_review"]
+    for name, cv in nested["choices"].items():
+        flat[name] = "|".join(cv["selected"])
+        flat[f"{name}__review"] = cv["needs_review"]
+    for role, sc in nested["signatures"].items():
+        flat[f"ttd_{role}"] = sc["signed"]
+        if sc["stamped"] is not None:
+            flat[f"cap_{role}"] = sc["stamped"]
+    flat["routes"] = "|".join(f"{r['target']}:{r['kind']}" for r in nested["routes"])
+    flat["reason_codes"] = "|".join(r["code"] for r in nested["reasons"])
+    flat["reasons"] = " | ".join(r["message"] for r in nested["reasons"])
+    return flat

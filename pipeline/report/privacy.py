@@ -1,0 +1,62 @@
+"""Personal data in outputs (UU 27/2022): NIK and phone numbers are masked for any wide audience,
+and a complainant who asked for confidentiality is withheld entirely outside the review desk."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from pipeline.forms.template import FieldType, Template
+from pipeline.record import FormRecord
+
+WITHHELD = "[dirahasiakan]"
+
+
+class Audience(StrEnum):
+    PUBLIC = "public"  # reports, SKPD exports: NIK/phone masked, confidential identity withheld
+    REVIEWER = "reviewer"  # Prokopimda reviewers: everything, in full
+
+
+def mask_nik(nik: str | None) -> str | None:
+    """'6304011203900001' -> '630401******0001' (region kept, birth date hidden)."""
+    if not nik:
+        return nik
+    digits = re.sub(r"\D", "", nik)
+    if len(digits) < 10:
+        return "*" * len(digits)
+    return digits[:6] + "*" * (len(digits) - 10) + digits[-4:]
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """'+6281234567890' -> '+62812*****890'."""
+    if not phone:
+        return phone
+    keep_head = 6 if phone.startswith("+") else 5
+    if len(phone) <= keep_head + 3:
+        return "*" * len(phone)
+    return phone[:keep_head] + "*" * (len(phone) - keep_head - 3) + phone[-3:]
+
+
+def is_confidential(record: FormRecord, template: Template) -> bool:
+    flag = template.confidential_flag
+    if flag is None:
+        return False
+    try:
+        return bool(record.choice(flag).selected)
+    except KeyError:
+        return False
+
+
+def shown_value(record: FormRecord, template: Template, name: str, value: str | None,
+                audience: Audience) -> str | None:
+    """A field's value as this audience may see it."""
+    if audience is Audience.REVIEWER or value is None:
+        return value
+    f = template.field(name)
+    if f.identity and is_confidential(record, template):
+        return WITHHELD
+    if f.type is FieldType.NIK:
+        return mask_nik(value)
+    if f.type is FieldType.PHONE:
+        return mask_phone(value)
+    return value

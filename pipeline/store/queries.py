@@ -1,0 +1,60 @@
+"""Reading records back for exports, reports and the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from pipeline.record import FormRecord
+from pipeline.store.models import Document, QueueItem, Record, RouteRow
+
+
+def record_query(status: str | None = None, target: str | None = None,
+                 since: datetime | None = None, until: datetime | None = None) -> Select:
+    query = select(Record).order_by(Record.id)
+    if status:
+        query = query.where(Record.status == status)
+    if target:
+        query = query.where(Record.id.in_(select(RouteRow.record_id).where(RouteRow.target == target)))
+    if since:
+        query = query.where(Record.received_at >= since)
+    if until:
+        query = query.where(Record.received_at < until)
+    return query
+
+
+def iter_records(session: Session, query: Select, batch: int = 200) -> Iterator[tuple[int, FormRecord]]:
+    """(id, record) pairs, fetched in batches so a large export keeps memory flat."""
+    for row in session.scalars(query.execution_options(yield_per=batch)):
+        yield row.id, FormRecord.model_validate(row.data)
+
+
+def failed_documents(session: Session, since: datetime | None = None,
+                     until: datetime | None = None) -> list[Document]:
+    query = select(Document).where(Document.status == "failed")
+    if since:
+        query = query.where(Document.received_at >= since)
+    if until:
+        query = query.where(Document.received_at < until)
+    return list(session.scalars(query.order_by(Document.id)))
+
+
+def queue_rows(session: Session, since: datetime | None = None,
+               until: datetime | None = None) -> list[tuple[QueueItem, Record]]:
+    query = select(QueueItem, Record).join(Record, Record.id == QueueItem.record_id)
+    if since:
+        query = query.where(QueueItem.created_at >= since)
+    if until:
+        query = query.where(QueueItem.created_at < until)
+    return [(item, record) for item, record in session.execute(query.order_by(QueueItem.id))]
+
+
+def queue_items(session: Session, target: str | None, limit: int) -> list[tuple[QueueItem, Record]]:
+    query = select(QueueItem, Record).join(Record, Record.id == QueueItem.record_id)
+    if target:
+        query = query.where(QueueItem.target == target)
+    query = query.order_by(QueueItem.created_at.desc(), QueueItem.id.desc()).limit(limit)
+    return [(item, record) for item, record in session.execute(query)]

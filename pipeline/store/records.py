@@ -1,0 +1,144 @@
+"""Writing intake results and reading them back. One document is saved in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pipeline.reasons import ReasonCode
+from pipeline.record import FormRecord, Reason, Status, now_wita
+from pipeline.store.db import Store
+from pipeline.store.models import (
+    Document,
+    FieldValueRow,
+    Page,
+    QueueItem,
+    ReasonRow,
+    Record,
+    RouteRow,
+    SerialClaim,
+    SignatureRow,
+)
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    record: FormRecord
+    image_sha256: str | None
+    seconds: float = 0.0  # time spent reading the page
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    sha256: str
+    filename: str
+    media_type: str | None
+    size_bytes: int
+    pages: tuple[PageOutcome, ...]
+    error: Reason | None = None  # the whole file failed (unreadable, unsupported)
+
+
+def known_document(session: Session, sha256: str) -> Document | None:
+    return session.scalar(select(Document).where(Document.sha256 == sha256))
+
+
+def _place(record: FormRecord, kind: str) -> str | None:
+    for fv in record.fields:
+        if fv.type == kind and fv.code:
+            return fv.value
+    return None
+
+
+def _record_row(record: FormRecord) -> Record:
+    identity = record.identity
+    village = next((fv.code for fv in record.fields if fv.type == "desa" and fv.code), None)
+    row = Record(
+        status=record.status.value, received_at=record.received_at,
+        form_id=identity.form_id if identity else None,
+        version=identity.version if identity else None,
+        serial=identity.serial if identity else None,
+        village_code=village or (identity.village_code if identity else None),
+        kecamatan=_place(record, "kecamatan"), desa=_place(record, "desa"),
+        data=record.model_dump(mode="json"),
+    )
+    for fv in record.fields:
+        row.field_values.append(FieldValueRow(
+            name=fv.name, kind="written", type=fv.type, value=fv.value, raw=fv.raw, code=fv.code,
+            confidence=fv.confidence, needs_review=fv.needs_review, box=fv.box.as_list()))
+    for cv in record.choices:
+        row.field_values.append(FieldValueRow(
+            name=cv.name, kind="choice", type=cv.type, value=",".join(cv.selected), raw=None,
+            code=None, confidence=cv.confidence, needs_review=cv.needs_review, box=cv.box.as_list()))
+    for sc in record.signatures:
+        row.signatures.append(SignatureRow(
+            role=sc.role, required=sc.required, signed=sc.signed, stamp_expected=sc.stamp_expected,
+            stamped=sc.stamped, confidence=sc.confidence))
+    for reason in record.all_reasons():
+        row.reasons.append(ReasonRow(code=reason.code.value, field=reason.field, message=reason.message))
+    for route in record.routes:
+        row.routes.append(RouteRow(target=route.target, kind=route.kind.value, rule=route.rule,
+                                   why=route.why))
+    return row
+
+
+def _as_duplicate(record: FormRecord, original: Record) -> FormRecord:
+    assert record.identity is not None
+    reason = Reason.of(ReasonCode.DUPLICATE_SERIAL, form_id=record.identity.form_id,
+                       serial=record.identity.serial_text,
+                       original=original.page.document.filename)
+    return record.model_copy(update={"status": Status.DUPLICATE, "reasons": record.reasons + (reason,)})
+
+
+def _claim_owner(session: Session, record: FormRecord) -> Record | None:
+    if record.identity is None or record.status is Status.FAILED:
+        return None
+    claim = session.scalar(select(SerialClaim).where(
+        SerialClaim.form_id == record.identity.form_id, SerialClaim.serial == record.identity.serial))
+    return session.get(Record, claim.record_id) if claim else None
+
+
+def _add_document(session: Session, outcome: FileOutcome, run_id: int | None) -> Document:
+    doc = Document(sha256=outcome.sha256, filename=outcome.filename, media_type=outcome.media_type,
+                   size_bytes=outcome.size_bytes, pages=len(outcome.pages), run_id=run_id,
+                   status="failed" if outcome.error else "processed",
+                   error_code=outcome.error.code.value if outcome.error else None,
+                   error_message=outcome.error.message if outcome.error else None)
+    session.add(doc)
+    for page in outcome.pages:
+        record = page.record
+        original = _claim_owner(session, record)
+        if original is not None:
+            record = _as_duplicate(record, original)
+        row = _record_row(record)
+        row.duplicate_of = original.id if original is not None else None
+        doc.page_rows.append(Page(page_no=record.source.page, image_sha256=page.image_sha256, record=row))
+        session.flush()
+        if record.identity is not None and original is None and record.status is not Status.FAILED:
+            session.add(SerialClaim(form_id=record.identity.form_id, serial=record.identity.serial,
+                                    record_id=row.id))
+        if record.status is Status.ROUTED:
+            for route in record.routes:
+                session.add(QueueItem(record_id=row.id, target=route.target, kind=route.kind.value,
+                                      state="routed", created_at=now_wita(), updated_at=now_wita()))
+        session.flush()
+    return doc
+
+
+def save_file_outcome(store: Store, outcome: FileOutcome, run_id: int | None = None) -> str:
+    """Save one file's results atomically. Returns "saved", or "known" when the same bytes were
+    saved before (possibly by an intake running at the same time)."""
+    for _attempt in range(3):
+        try:
+            with store.session() as session:
+                if known_document(session, outcome.sha256) is not None:
+                    return "known"
+                _add_document(session, outcome, run_id)
+            return "saved"
+        except IntegrityError:
+            # Another intake saved the same file or claimed the same serial between our read
+            # and our write; the next attempt sees its rows and comes out as known/duplicate.
+            continue
+    raise RuntimeError(f"could not save {outcome.filename} after 3 attempts")

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from pipeline.geometry import Box
+from pipeline.record import ChoiceValue, FieldValue, FormRecord, Identity, SourceRef
+from pipeline.report.export import flat_row, nested_row
+from pipeline.report.privacy import WITHHELD, Audience, mask_nik, mask_phone
+
+BOX = Box(x=1, y=1, w=1, h=1)
+
+
+def complaint(confidential: bool) -> FormRecord:
+    fields = [FieldValue(name=n, type=t, value=val, confidence=0.99, box=BOX) for n, t, val in [
+        ("pelapor_nama", "text", "Siti Rahmah"), ("pelapor_nik", "nik", "6304014703900001"),
+        ("pelapor_hp", "phone", "+6281234567890"), ("pelapor_alamat", "text", "Jl. Mawar 3"),
+        ("uraian", "multiline", "Jalan rusak")]]
+    choices = [ChoiceValue(name="rahasia", type="flag", selected=("ya",) if confidential else (),
+                           fills={"ya": 0.3 if confidential else 0.0}, confidence=1.0, box=BOX)]
+    return FormRecord(source=SourceRef(sha256="0" * 64, filename="a.jpg", media_type="image/jpeg",
+                                       page=1, pages=1),
+                      identity=Identity(form_id="KIM-02", version=1, serial=5),
+                      fields=tuple(fields), choices=tuple(choices))
+
+
+def test_masks():
+    assert mask_nik("6304014703900001") == "630401******0001"
+    assert mask_phone("+6281234567890") == "+62812*****890"
+    assert mask_nik(None) is None and mask_phone("") == ""
+
+
+def test_public_export_masks_nik_and_phone(templates):
+    row = nested_row(complaint(False), templates, Audience.PUBLIC)
+    assert row["fields"]["pelapor_nik"]["value"] == "630401******0001"
+    assert row["fields"]["pelapor_hp"]["value"] == "+62812*****890"
+    assert row["fields"]["pelapor_nama"]["value"] == "Siti Rahmah"
+
+
+def test_confidential_complainant_is_withheld_everywhere_but_review(templates):
+    public = flat_row(nested_row(complaint(True), templates, Audience.PUBLIC))
+    for name in ("pelapor_nama", "pelapor_nik", "pelapor_hp", "pelapor_alamat"):
+        assert public[name] == WITHHELD
+    assert public["uraian"] == "Jalan rusak" and public["confidential"] is True
+    text = str(public)
+    assert "Siti" not in text and "6304014703900001" not in text and "4703" not in text
+    reviewer = nested_row(complaint(True), templates, Audience.REVIEWER)
+    assert reviewer["fields"]["pelapor_nik"]["value"] == "6304014703900001"

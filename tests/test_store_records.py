@@ -1,0 +1,74 @@
+"""Saving intake results: atomic per file, idempotent, duplicates by serial, one queue item per
+record and target even when two intakes save at the same time."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select
+
+from pipeline.geometry import Box
+from pipeline.record import FormRecord, Identity, Route, RouteKind, SourceRef, Status
+from pipeline.settings import load_settings
+from pipeline.store.db import open_store
+from pipeline.store.models import Document, QueueItem, Record
+from pipeline.store.records import FileOutcome, PageOutcome, save_file_outcome
+
+
+def outcome(sha: str, serial: int, status: Status = Status.ROUTED) -> FileOutcome:
+    source = SourceRef(sha256=sha, filename=f"{sha[:4]}.jpg", media_type="image/jpeg", page=1, pages=1)
+    record = FormRecord(source=source, status=status,
+                        identity=Identity(form_id="KIM-02", version=1, serial=serial),
+                        routes=(Route(target="PUPR", kind=RouteKind.PRIMARY, rule="r", why="w"),
+                                Route(target="BUPATI", kind=RouteKind.COPY, rule="r", why="w")))
+    return FileOutcome(sha, source.filename, "image/jpeg", 10, (PageOutcome(record, None),))
+
+
+def counts(store) -> tuple[int, int, int]:
+    with store.session() as s:
+        return tuple(s.scalar(select(func.count()).select_from(m)) for m in (Document, Record, QueueItem))
+
+
+def test_the_same_file_twice_is_saved_once(kopi_home):
+    store = open_store(load_settings())
+    assert save_file_outcome(store, outcome("a" * 64, 1)) == "saved"
+    assert save_file_outcome(store, outcome("a" * 64, 1)) == "known"
+    assert counts(store) == (1, 1, 2)
+
+
+def test_the_same_serial_in_another_file_is_a_duplicate_without_queue_items(kopi_home):
+    store = open_store(load_settings())
+    save_file_outcome(store, outcome("a" * 64, 7))
+    save_file_outcome(store, outcome("b" * 64, 7))
+    with store.session() as s:
+        second = s.scalar(select(Record).where(Record.id == 2))
+        assert second.status == "duplicate" and second.duplicate_of == 1
+        assert "aaaa.jpg" in second.data["reasons"][-1]["message"]
+    assert counts(store) == (2, 2, 2)
+
+
+def test_two_intakes_saving_at_once_leave_one_copy(kopi_home):
+    store = open_store(load_settings())
+    results = []
+    barrier = threading.Barrier(4)
+
+    def save(sha: str) -> None:
+        barrier.wait()
+        results.append(save_file_outcome(store, outcome(sha, 42)))
+
+    threads = [threading.Thread(target=save, args=(sha,)) for sha in ("c" * 64, "c" * 64, "d" * 64, "d" * 64)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["known", "known", "saved", "saved"]
+    with store.session() as s:
+        statuses = sorted(s.scalars(select(Record.status)))
+    assert statuses == ["duplicate", "routed"]  # same serial in two different files
+    assert counts(store)[2] == 2
+
+
+def test_a_record_in_review_gets_no_queue_items(kopi_home):
+    store = open_store(load_settings())
+    save_file_outcome(store, outcome("e" * 64, 3, Status.NEEDS_REVIEW))
+    assert counts(store) == (1, 1, 0)

@@ -32,6 +32,7 @@ demo: setup
 	@echo "  basis data       : $(KOPI_HOME)/kopi.db; berkas asli dan halaman lurus di $(KOPI_HOME)/blobs"
 
 test: setup
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 bench: setup

@@ -51,6 +51,29 @@ def routing() -> RoutingConfig:
     return default_routing()
 
 
+@pytest.fixture(scope="session")
+def postgres_url():
+    from pg import temporary_postgres
+
+    with temporary_postgres() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path: Path) -> str:
+    """Each store test runs on both databases kopi supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kopi.db'}"
+    url = request.getfixturevalue("postgres_url")
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)  # a clean schema for every test
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
 @pytest.fixture()
 def kopi_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "kopi-home"

@@ -8,7 +8,7 @@ quarter that makes the page asymmetric, so a wrong quarter turn or a mirrored co
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 import cv2
 import numpy as np
@@ -17,7 +17,6 @@ import pytest
 from pipeline.samples.capture import (
     Capture,
     simulate,
-    simulate_chat,
     simulate_phone,
     simulate_scan,
     turn_points,
@@ -75,7 +74,7 @@ PAGE = make_page()
 PAGE_COPY = PAGE.copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def capture(style: str, seed: int, long_side: int | None = None) -> Capture:
     """One capture per (style, seed), shared between tests to keep the file fast."""
     rng = np.random.default_rng(seed)

@@ -1,10 +1,10 @@
-"""Serial numbers printed per form and village, in a real SQLite store with migrations applied."""
+"""Serial numbers printed per form and village, in real SQLite and PostgreSQL stores with the migrations applied."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.settings import load_settings
+from pipeline.settings import Settings
 from pipeline.store.db import open_store
 from pipeline.store.issuance import IssuanceConflict, issue_serials, issued_village
 
@@ -12,8 +12,13 @@ ANJIR = "63.04.04.2002"
 
 
 @pytest.fixture()
-def store(kopi_home):
-    s = open_store(load_settings())
+def settings(kopi_home, database_url) -> Settings:
+    return Settings(home=kopi_home, database_url=database_url)
+
+
+@pytest.fixture()
+def store(settings):
+    s = open_store(settings)
     yield s
     s.close()
 
@@ -55,6 +60,6 @@ def test_serials_of_another_village_are_refused(store):
             issue_serials(s, "KIM-02", 1, 5, "63.04.01.2001", first=8)
 
 
-def test_migrations_are_idempotent(kopi_home):
+def test_migrations_are_idempotent(settings):
     for _ in range(2):
-        open_store(load_settings()).close()
+        open_store(settings).close()

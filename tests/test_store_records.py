@@ -3,16 +3,22 @@ record and target even when two intakes save at the same time."""
 
 from __future__ import annotations
 
+import pytest
+
 import threading
 
 from sqlalchemy import func, select
 
-from pipeline.geometry import Box
 from pipeline.record import FormRecord, Identity, Route, RouteKind, SourceRef, Status
-from pipeline.settings import load_settings
+from pipeline.settings import Settings
 from pipeline.store.db import open_store
 from pipeline.store.models import Document, QueueItem, Record
 from pipeline.store.records import FileOutcome, PageOutcome, save_file_outcome
+
+
+@pytest.fixture()
+def settings(kopi_home, database_url) -> Settings:
+    return Settings(home=kopi_home, database_url=database_url)
 
 
 def outcome(sha: str, serial: int, status: Status = Status.ROUTED) -> FileOutcome:
@@ -29,15 +35,15 @@ def counts(store) -> tuple[int, int, int]:
         return tuple(s.scalar(select(func.count()).select_from(m)) for m in (Document, Record, QueueItem))
 
 
-def test_the_same_file_twice_is_saved_once(kopi_home):
-    store = open_store(load_settings())
+def test_the_same_file_twice_is_saved_once(settings):
+    store = open_store(settings)
     assert save_file_outcome(store, outcome("a" * 64, 1)) == "saved"
     assert save_file_outcome(store, outcome("a" * 64, 1)) == "known"
     assert counts(store) == (1, 1, 2)
 
 
-def test_the_same_serial_in_another_file_is_a_duplicate_without_queue_items(kopi_home):
-    store = open_store(load_settings())
+def test_the_same_serial_in_another_file_is_a_duplicate_without_queue_items(settings):
+    store = open_store(settings)
     save_file_outcome(store, outcome("a" * 64, 7))
     save_file_outcome(store, outcome("b" * 64, 7))
     with store.session() as s:
@@ -47,8 +53,8 @@ def test_the_same_serial_in_another_file_is_a_duplicate_without_queue_items(kopi
     assert counts(store) == (2, 2, 2)
 
 
-def test_two_intakes_saving_at_once_leave_one_copy(kopi_home):
-    store = open_store(load_settings())
+def test_two_intakes_saving_at_once_leave_one_copy(settings):
+    store = open_store(settings)
     results = []
     barrier = threading.Barrier(4)
 
@@ -68,7 +74,7 @@ def test_two_intakes_saving_at_once_leave_one_copy(kopi_home):
     assert counts(store)[2] == 2
 
 
-def test_a_record_in_review_gets_no_queue_items(kopi_home):
-    store = open_store(load_settings())
+def test_a_record_in_review_gets_no_queue_items(settings):
+    store = open_store(settings)
     save_file_outcome(store, outcome("e" * 64, 3, Status.NEEDS_REVIEW))
     assert counts(store) == (1, 1, 0)

@@ -263,7 +263,7 @@ def _sign_field(ink: Ink, f: FormField, fill: Fill, rng: np.random.Generator) ->
     if state.get("stamped"):
         v = fill.village
         if f.role == "camat":
-            lines = (f"PEMERINTAH KAB. BARITO KUALA", f"KECAMATAN {v.kecamatan.upper()}")
+            lines = ("PEMERINTAH KAB. BARITO KUALA", f"KECAMATAN {v.kecamatan.upper()}")
         else:
             lines = (f"PEMERINTAH {v.kind.upper()} {v.name.upper()}", f"KEC. {v.kecamatan.upper()}")
         draw_stamp(ink, f.box, rng, STAMP_TITLES.get(f.role or "", "CAP"), lines)

@@ -37,6 +37,7 @@ test: setup
 
 bench: setup
 	$(PY) -m bench.intake --pages 100
+	$(PY) -m bench.classify
 	$(PY) -m bench.identity --samples 40
 
 # Regenerates the committed sample set (about 20 pages, under 5 MB).

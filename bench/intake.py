@@ -40,7 +40,9 @@ TEXT_TYPES = {"text", "multiline", "desa", "kecamatan"}
 
 
 def generate(pages: int, seed: int, handwriting: float) -> Path:
-    target = WORK / f"set-s{seed}-p{pages}-h{int(handwriting * 100)}"
+    from pipeline.samples.generate import GENERATOR_VERSION
+
+    target = WORK / f"set-g{GENERATOR_VERSION}-s{seed}-p{pages}-h{int(handwriting * 100)}"
     if (target / "_truth" / "manifest.json").exists():
         return target
     if target.exists():
@@ -92,12 +94,16 @@ def _bucket() -> dict[str, int]:
     return defaultdict(int)
 
 
+OBSERVATIONS: list[tuple[str, str, str, float, bool, bool]] = []  # type, capture, fill, conf, right, parsed
+
+
 def compare(inbox: Path, rows: dict[tuple[str, int], dict]) -> dict[str, Any]:
     from pipeline.forms.registry import default_templates
 
     templates = default_templates()
     per = defaultdict(_bucket)  # key -> counters
     errors: list[dict] = []
+    OBSERVATIONS.clear()
     for truth_file in sorted((inbox / "_truth").glob("*.json")):
         if truth_file.name == "manifest.json":
             continue
@@ -151,11 +157,26 @@ def _compare_page(page: dict, row: dict | None, template: Any, keys: list[str],
         group = "fields_text" if types[name] in TEXT_TYPES else "fields_digits"
         add("fields"), add(f"{group}"), add("fields_correct", int(ok)), add(f"{group}_correct", int(ok))
         add("fields_accepted", int(accepted))
+        if want is not None:
+            OBSERVATIONS.append((types[name], page["capture"], page["fill_style"], fv["confidence"], ok,
+                                 fv["value"] is not None))
         add("fields_accepted_correct", int(accepted and ok))
         if accepted and not ok:
             add("fields_accepted_wrong")
             errors.append({"file": file, "page": page["page"], "field": name, "want": want,
                            "got": fv["value"], "confidence": fv["confidence"]})
+    desa_field = next((f.name for f in template.fields if f.type.value == "desa"), None)
+    if desa_field and page["written"].get(desa_field):
+        fv = row["fields"][desa_field]
+        variant = page["village"].get("variant") or "plain"
+        right = fv["code"] == page["village"]["code"] and not fv["needs_review"]
+        wrong = not fv["needs_review"] and fv["code"] not in (None, page["village"]["code"])
+        outcome = "right" if right else "wrong" if wrong else "review"
+        add(f"village:{variant}:{outcome}")
+        add(f"village:all:{outcome}")
+        if wrong:
+            errors.append({"file": file, "page": page["page"], "what": "village resolved to a wrong row",
+                           "written": page["village"].get("written_as"), "got": fv["value"]})
     for name, selected in page["choices"].items():
         got = set(row["choices"].get(name, {}).get("selected", []))
         options = [o.value for o in template.field(name).options]
@@ -206,6 +227,24 @@ def rates(c: dict[str, int]) -> dict[str, float | int | None]:
         out[f"{'signature' if name == 'sig' else 'stamp'}_recall"] = round(r, 4) if r is not None else None
         out[f"{'signature' if name == 'sig' else 'stamp'}_f1"] = (
             round(2 * p * r / (p + r), 4) if p and r else None)
+    return out
+
+
+def risk_coverage(fill: str = "typed") -> dict[str, list[dict[str, float]]]:
+    """For each kind of field: at each confidence threshold, the share of filled-in values that
+    would be accepted and how many of those would be wrong (typed fills, scans and phone photos)."""
+    groups = {"text": {"text"}, "multiline": {"multiline"}, "place": {"desa", "kecamatan"},
+              "digits": {"date", "time", "nik", "phone", "number"}}
+    out = {}
+    for group, types in groups.items():
+        seen = [o for o in OBSERVATIONS if o[0] in types and o[2] == fill and o[1] in ("scan", "phone")]
+        rows = []
+        for threshold in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95):
+            accepted = [o for o in seen if o[5] and o[3] >= threshold]
+            wrong = sum(not o[4] for o in accepted)
+            rows.append({"threshold": threshold, "accepted_share": round(len(accepted) / len(seen), 3) if seen else None,
+                         "error_among_accepted": round(wrong / len(accepted), 4) if accepted else None})
+        out[group] = rows
     return out
 
 
@@ -289,8 +328,12 @@ def main() -> None:
         "accuracy": {k: rates(v) for k, v in sorted(comparison["by"].items())},
         "held_back": {k.removeprefix("held:"): v for k, v in sorted(
             comparison["by"]["fill=typed"].items(), key=lambda kv: -kv[1]) if k.startswith("held:")},
+        "risk_coverage_typed_scan_phone": risk_coverage(),
+        "villages": {k.removeprefix("village:"): v for k, v in sorted(comparison["by"]["all"].items())
+                     if k.startswith("village:")},
         "accepted_errors": [e for e in comparison["errors"] if "field" in e],
-        "unsafe_routes": [e for e in comparison["errors"] if "field" not in e],
+        "unsafe_routes": [e for e in comparison["errors"] if e.get("what", "").startswith("routed")],
+        "wrong_villages": [e for e in comparison["errors"] if e.get("what", "").startswith("village")],
     }
     (HERE / "results.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
     (HERE / "results.md").write_text(markdown(report))
@@ -313,13 +356,18 @@ def markdown(report: dict) -> str:
         "|" + "---|" * 16,
     ]
     for key, r in report["accuracy"].items():
-        r = {k: v for k, v in r.items() if not k.startswith("held:")}
+        r = {k: v for k, v in r.items() if not k.startswith(("held:", "village:"))}
         lines.append("| " + " | ".join(str(x) for x in (
             key, r["pages"], r["identity_read"], r["field_exact_match"], r["fields_accepted_share"],
             r["accepted_field_exact_match"], r["accepted_fields_wrong"], r["checkbox_accuracy"],
             r["signature_precision"], r["signature_recall"], r["signature_f1"], r["stamp_precision"],
             r["stamp_recall"], r["forms_routed_without_review"], r["forms_that_should_route"],
             r["unsafe_routes"])) + " |")
+    lines += ["", "Villages as written (variant: right / review / wrong), all pages:", ""]
+    kinds = sorted({k.split(":")[0] for k in report["villages"]})
+    for kind in kinds:
+        counts = [report["villages"].get(f"{kind}:{o}", 0) for o in ("right", "review", "wrong")]
+        lines.append(f"- {kind}: {counts[0]} / {counts[1]} / {counts[2]}")
     lines += ["", "Typed-fill forms that should have been routed but went to review, by reason and field:", ""]
     lines += [f"- {k}: {v}" for k, v in list(report["held_back"].items())[:15]]
     return "\n".join(lines) + "\n"

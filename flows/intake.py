@@ -107,7 +107,7 @@ def process_file(path: Path, run_id: int) -> dict[str, Any]:
         raise
     except InputError as error:
         outcome = _failed_file(sha, path.name, kind, len(data), error)
-    status = save_file_outcome(runtime.store(), outcome, run_id)
+    status = save_file_outcome(runtime.store(), outcome, run_id, runtime.reading_context().templates)
     progress.notify(path.name, status)
     return _summary(path.name, status, outcome if status == "saved" else None)
 

@@ -12,7 +12,8 @@ import numpy as np
 
 from pipeline.errors import InputError, ToolTimeout
 from pipeline.extract.build import build_record
-from pipeline.extract.checks import check_preprinted_village
+from pipeline.extract.category import decide_category
+from pipeline.extract.checks import check_fields, check_preprinted_village
 from pipeline.forms.registry import TemplateSet
 from pipeline.gazetteer import Gazetteer
 from pipeline.ocr.read import PX_PER_MM, read_page
@@ -52,5 +53,7 @@ def process_page(image: np.ndarray, source: SourceRef, ctx: Context) -> PageResu
         return PageResult(failed_record(source, error), None, {})
     record = build_record(source, reading, ctx.gazetteer)
     record = check_preprinted_village(record, reading.template, ctx.gazetteer)
+    record = check_fields(record, reading.template, ctx.gazetteer)
+    record = decide_category(record, reading.template)
     record = route_record(record, ctx.routing)
     return PageResult(record, reading.page.rgb, reading.timings)

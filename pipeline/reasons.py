@@ -31,12 +31,25 @@ class ReasonCode(StrEnum):
     CHOICE_NONE = "choice_none"
     CHOICE_MULTIPLE = "choice_multiple"
     CHOICE_UNCERTAIN = "choice_uncertain"
+    DATE_DAY_MISMATCH = "date_day_mismatch"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
+    TIME_ORDER = "time_order"
+    NIK_REGION = "nik_region"
+    NIK_KECAMATAN = "nik_kecamatan"
+    NIK_BIRTH_DATE = "nik_birth_date"
+    VILLAGE_UNKNOWN = "village_unknown"
+    VILLAGE_AMBIGUOUS = "village_ambiguous"
+    VILLAGE_NOT_IN_KECAMATAN = "village_not_in_kecamatan"
+    PREPRINT_MISMATCH = "preprint_mismatch"
     # Signatures and stamps.
     SIGNATURE_MISSING = "signature_missing"
     SIGNATURE_UNCERTAIN = "signature_uncertain"
     STAMP_MISSING = "stamp_missing"
     # Routing.
     ROUTE_UNDECIDED = "route_undecided"
+    CATEGORY_MISMATCH = "category_mismatch"
+    # Notes for Prokopimda that do not stop a form.
+    SCHEDULE_CONFLICT = "schedule_conflict"
 
 
 MESSAGES: dict[ReasonCode, str] = {
@@ -62,10 +75,32 @@ MESSAGES: dict[ReasonCode, str] = {
     ReasonCode.CHOICE_NONE: "Pilihan \"{label}\" belum dicentang.",
     ReasonCode.CHOICE_MULTIPLE: "Pilihan \"{label}\" dicentang lebih dari satu ({read}).",
     ReasonCode.CHOICE_UNCERTAIN: "Centang pada \"{label}\" kurang jelas; mohon periksa.",
+    ReasonCode.DATE_DAY_MISMATCH: "Isian \"{label}\": hari tertulis {day}, tetapi {date} jatuh pada "
+    "hari {actual}.",
+    ReasonCode.DATE_OUT_OF_RANGE: "Isian \"{label}\": tanggal {date} tidak wajar; seharusnya {expected}.",
+    ReasonCode.TIME_ORDER: "Waktu selesai {end} tidak sesudah waktu mulai {start}.",
+    ReasonCode.NIK_REGION: "NIK {read}: kode wilayah {region} tidak dikenal; NIK penduduk Barito Kuala "
+    "diawali 6304.",
+    ReasonCode.NIK_KECAMATAN: "NIK {read} berkode Kecamatan {nik_kecamatan}, tetapi kecamatan yang "
+    "ditulis {kecamatan}.",
+    ReasonCode.NIK_BIRTH_DATE: "NIK {read}: angka ke-7 sampai ke-12 ({part}) bukan tanggal lahir yang "
+    "sah (tgl-bln-thn, tanggal +40 untuk perempuan).",
+    ReasonCode.VILLAGE_UNKNOWN: "Isian \"{label}\": \"{read}\" tidak ada di daftar wilayah Barito "
+    "Kuala{hint}.",
+    ReasonCode.VILLAGE_AMBIGUOUS: "Isian \"{label}\": \"{read}\" bisa berarti {candidates}; mohon "
+    "pilih yang benar.",
+    ReasonCode.VILLAGE_NOT_IN_KECAMATAN: "Desa {desa} tidak berada di Kecamatan {kecamatan} "
+    "(terdaftar di Kecamatan {actual}).",
+    ReasonCode.PREPRINT_MISMATCH: "Isian \"{label}\" tertulis \"{read}\", tetapi formulir ini "
+    "dicetak khusus untuk {printed}.",
     ReasonCode.SIGNATURE_MISSING: "Tanda tangan {label} tidak ditemukan.",
     ReasonCode.SIGNATURE_UNCERTAIN: "Tanda tangan {label} kurang jelas; mohon periksa.",
     ReasonCode.STAMP_MISSING: "Cap/stempel {label} tidak ditemukan.",
     ReasonCode.ROUTE_UNDECIDED: "SKPD tujuan belum dapat ditentukan ({detail}).",
+    ReasonCode.CATEGORY_MISMATCH: "Kategori yang dicentang \"{ticked}\", tetapi isi pengaduan lebih "
+    "cocok dengan \"{predicted}\" ({confidence}%); mohon tentukan kategorinya.",
+    ReasonCode.SCHEDULE_CONFLICT: "Jadwal bentrok: {leader} juga diminta hadir di \"{other}\" "
+    "({place}) pada {when}.",
 }
 
 def message_for(code: ReasonCode, **params: object) -> str:
@@ -95,8 +130,23 @@ LABELS: dict[ReasonCode, str] = {
     ReasonCode.CHOICE_NONE: "Pilihan belum dicentang",
     ReasonCode.CHOICE_MULTIPLE: "Pilihan dicentang lebih dari satu",
     ReasonCode.CHOICE_UNCERTAIN: "Centang kurang jelas",
+    ReasonCode.DATE_DAY_MISMATCH: "Hari tidak cocok dengan tanggal",
+    ReasonCode.DATE_OUT_OF_RANGE: "Tanggal tidak wajar",
+    ReasonCode.TIME_ORDER: "Waktu selesai sebelum waktu mulai",
+    ReasonCode.NIK_REGION: "Kode wilayah NIK tidak dikenal",
+    ReasonCode.NIK_KECAMATAN: "NIK tidak cocok dengan kecamatan",
+    ReasonCode.NIK_BIRTH_DATE: "Tanggal lahir di NIK tidak sah",
+    ReasonCode.VILLAGE_UNKNOWN: "Desa/kelurahan tidak dikenal",
+    ReasonCode.VILLAGE_AMBIGUOUS: "Nama desa meragukan",
+    ReasonCode.VILLAGE_NOT_IN_KECAMATAN: "Desa tidak di kecamatan tersebut",
+    ReasonCode.PREPRINT_MISMATCH: "Desa berbeda dengan yang tercetak",
     ReasonCode.SIGNATURE_MISSING: "Tanda tangan tidak ada",
     ReasonCode.SIGNATURE_UNCERTAIN: "Tanda tangan/cap kurang jelas",
     ReasonCode.STAMP_MISSING: "Cap/stempel tidak ada",
     ReasonCode.ROUTE_UNDECIDED: "SKPD tujuan belum ditentukan",
+    ReasonCode.CATEGORY_MISMATCH: "Kategori tidak cocok dengan isi",
+    ReasonCode.SCHEDULE_CONFLICT: "Jadwal pimpinan bentrok",
 }
+
+# Notes: shown to staff, but never keep a form from being routed.
+NOTES: frozenset[ReasonCode] = frozenset({ReasonCode.SCHEDULE_CONFLICT})

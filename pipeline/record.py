@@ -103,6 +103,9 @@ class ChoiceValue(_Frozen):
     fills: dict[str, float]
     confidence: float = Field(ge=0, le=1)
     box: Box
+    inferred: str | None = None  # the option read from the form's free text, when the tick did not settle it
+    inferred_confidence: float | None = None
+    candidates: tuple[str, ...] = ()  # options a reviewer should consider, best first
     needs_review: bool = False
     reasons: tuple[Reason, ...] = ()
 
@@ -145,6 +148,7 @@ class FormRecord(_Frozen):
     signatures: tuple[SignatureCheck, ...] = ()
     routes: tuple[Route, ...] = ()
     reasons: tuple[Reason, ...] = ()
+    notes: tuple[Reason, ...] = ()  # for staff's attention; never hold a form back (e.g. clashes)
 
     def field(self, name: str) -> FieldValue:
         for f in self.fields:

@@ -9,7 +9,7 @@ VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 packages=(tesseract-ocr tesseract-ocr-ind tesseract-ocr-osd poppler-utils
           fonts-dejavu-core fonts-humor-sans fonts-dkg-handwriting fonts-comic-neue
-          fonts-femkeklaver fonts-breip fonts-klee fonts-rufscript
+          fonts-breip fonts-klee fonts-rufscript
           postgresql)  # the server binaries: tests run the store against a real PostgreSQL too
 [[ " $* " == *" --browser "* ]] && packages+=(chromium)
 

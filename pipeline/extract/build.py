@@ -3,7 +3,13 @@ and a reason for every doubt. Pure: no I/O, no store."""
 
 from __future__ import annotations
 
-from pipeline.extract import values as v
+from pipeline.extract.dates import parse_date_groups, parse_date_text
+from pipeline.extract.names import clean_name
+from pipeline.extract.nik import parse_nik
+from pipeline.extract.numbers import parse_count
+from pipeline.extract.phones import parse_phone
+from pipeline.extract.times import parse_time_groups, parse_time_text
+from pipeline.extract.values import Parsed, clean_text
 from pipeline.extract.villages import match_kecamatan, match_village
 from pipeline.forms.template import FieldType, FormField, Template
 from pipeline.gazetteer import Gazetteer
@@ -17,9 +23,12 @@ from pipeline.record import ChoiceValue, FieldValue, FormRecord, Reason, Signatu
 # A value is accepted without review only at or above this confidence (0..1), unless the
 # template sets `min_confidence` for the field. Comb fields must also have one character per
 # inked cell; names matched to the gazetteer must match exactly.
+# Chosen from `make bench` (bench/results.json, risk_coverage_typed_scan_phone): the lowest
+# threshold at which about 1 in 100 accepted values or fewer is wrong, per kind of field.
+# Free text of several lines is wrong as soon as one letter is, so it needs the highest bar.
 MIN_CONFIDENCE = {
-    FieldType.TEXT: 0.80,
-    FieldType.MULTILINE: 0.70,
+    FieldType.TEXT: 0.85,
+    FieldType.MULTILINE: 0.90,
     FieldType.DESA: 0.60,
     FieldType.KECAMATAN: 0.60,
     FieldType.DATE: 0.60,
@@ -37,24 +46,27 @@ def _reason(code: ReasonCode, f: FormField, **params: object) -> Reason:
     return Reason.of(code, field=f.name, label=f.label, **params)
 
 
-def _parse(f: FormField, text: FieldText) -> v.Parsed:
-    t = f.type
+def _parse(f: FormField, text: FieldText, gazetteer: Gazetteer) -> Parsed:
+    t, comb = f.type, f.comb is not None
+    limits = f.validation
+    digits = "".join(text.groups) if comb else text.text  # a comb's cells are one number
     if t is FieldType.DATE:
-        return v.parse_date(text.groups)
+        return parse_date_groups(text.groups) if comb else parse_date_text(text.text)
     if t is FieldType.TIME:
-        return v.parse_time(text.groups)
+        return parse_time_groups(text.groups) if comb else parse_time_text(text.text)
     if t is FieldType.NIK:
-        return v.parse_nik(text.text)
+        return parse_nik(digits, gazetteer)
     if t is FieldType.PHONE:
-        return v.parse_phone(text.text)
+        return parse_phone(digits)
     if t is FieldType.NUMBER:
-        limits = f.validation
-        return v.parse_number(text.text, limits.min_value if limits else None,
-                              limits.max_value if limits else None)
-    return v.Parsed(v.clean_text(text.text) or None)
+        return parse_count(digits, limits.min_value if limits else None,
+                           limits.max_value if limits else None)
+    if limits is not None and limits.text in ("person", "organisation"):
+        return clean_name(text.text)
+    return Parsed(clean_text(text.text) or None)
 
 
-def written_value(f: FormField, text: FieldText | None, empty: bool) -> FieldValue:
+def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: Gazetteer) -> FieldValue:
     """One written field, normalised, with its confidence and reasons."""
     assert f.box is not None
     if empty:
@@ -65,8 +77,8 @@ def written_value(f: FormField, text: FieldText | None, empty: bool) -> FieldVal
         reason = _reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read="", confidence=0)
         return FieldValue(name=f.name, type=f.type.value, value=None, confidence=0.0, box=f.box,
                           needs_review=True, reasons=(reason,))
-    parsed = _parse(f, text)
-    confidence = text.conf
+    parsed = _parse(f, text, gazetteer)
+    confidence = text.conf * parsed.confidence
     if f.comb is not None and not text.comb_consistent:
         confidence = 0.0  # a digit was missed or doubled: the value cannot be trusted
     reasons = [_reason(code, f, **params) for code, params in parsed.problems]
@@ -75,21 +87,28 @@ def written_value(f: FormField, text: FieldText | None, empty: bool) -> FieldVal
         reasons.append(_reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read=text.text,
                                confidence=round(confidence * 100)))
     return FieldValue(name=f.name, type=f.type.value, value=parsed.value, raw=text.text,
-                      confidence=round(confidence, 3), box=f.box, needs_review=bool(reasons),
-                      reasons=tuple(reasons))
+                      confidence=round(confidence, 3), box=f.box, candidates=parsed.candidates,
+                      needs_review=bool(reasons), reasons=tuple(reasons))
 
 
 def place_value(fv: FieldValue, f: FormField, gazetteer: Gazetteer, kecamatan: str | None) -> FieldValue:
-    """Resolve a desa or kecamatan name against the gazetteer."""
+    """Resolve a desa or kecamatan name against the gazetteer, or say why it cannot be."""
     if fv.value is None:
         return fv
     match = (match_kecamatan(fv.value, gazetteer) if f.type is FieldType.KECAMATAN
              else match_village(fv.value, gazetteer, kecamatan))
     if match.name is not None:
-        return fv.model_copy(update={"value": match.name, "code": match.code})
-    expected = "nama kecamatan di Barito Kuala" if f.type is FieldType.KECAMATAN else (
-        f"nama desa/kelurahan di Kecamatan {kecamatan}" if kecamatan else "nama desa/kelurahan di Barito Kuala")
-    reason = _reason(ReasonCode.FIELD_INVALID, f, read=fv.value, expected=expected)
+        confidence = round(min(fv.confidence, match.confidence), 3)
+        return fv.model_copy(update={"value": match.name, "code": match.code, "confidence": confidence})
+    if match.elsewhere is not None:
+        reason = Reason.of(ReasonCode.VILLAGE_NOT_IN_KECAMATAN, field=f.name, desa=match.elsewhere.name,
+                           kecamatan=kecamatan, actual=match.elsewhere.kecamatan)
+    elif len(match.candidates) > 1:
+        reason = _reason(ReasonCode.VILLAGE_AMBIGUOUS, f, read=fv.value,
+                         candidates=" atau ".join(match.candidates))
+    else:
+        hint = f"; mungkin {match.candidates[0]}" if match.candidates else ""
+        reason = _reason(ReasonCode.VILLAGE_UNKNOWN, f, read=fv.value, hint=hint)
     return fv.model_copy(update={"candidates": match.candidates, "needs_review": True,
                                  "reasons": fv.reasons + (reason,)})
 
@@ -129,7 +148,8 @@ def signature_check(f: FormField, reading: SignatureReading) -> tuple[SignatureC
 
 def _written_fields(template: Template, reading: PageReading, gazetteer: Gazetteer) -> list[FieldValue]:
     written = [f for f in template.fields if f.type.is_written]
-    out = {f.name: written_value(f, reading.texts.get(f.name), f.name in reading.empty) for f in written}
+    out = {f.name: written_value(f, reading.texts.get(f.name), f.name in reading.empty, gazetteer)
+           for f in written}
     kec_field = next((f for f in written if f.type is FieldType.KECAMATAN), None)
     kecamatan = None
     if kec_field is not None:

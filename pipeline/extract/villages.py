@@ -1,55 +1,126 @@
-"""Match a written desa/kelurahan or kecamatan name to the official gazetteer.
+"""Match a written desa/kelurahan or kecamatan to the official gazetteer.
 
-Exact matches (ignoring case, spacing and the usual prefixes "Ds.", "Desa", "Kel.", "Kec.") are
-accepted; close spellings become candidates for a reviewer, never a silent choice. The village must
-belong to the kecamatan when the kecamatan is known. A name shared by two kecamatan ("Karya Baru")
-is resolved by the kecamatan, or left to review.
+A name resolves when, after the usual variations are undone (prefixes "Ds.", "Desa", "Kel.",
+"Kec."; "Sei" for "Sungai"; 2 for II), it equals one official name or a listed older spelling
+(data/wilayah/aliases.yaml) in the kecamatan. A typo resolves only when one name is clearly
+closest and clearly ahead of the next (so "Karya Maju" never becomes "Karya Baru"); otherwise the
+reviewer gets the candidates. A village found in another kecamatan than the one written is
+flagged, not moved.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
-from rapidfuzz import fuzz, process
+import yaml
+from rapidfuzz import fuzz
 
-from pipeline.gazetteer import Gazetteer, Village
+from pipeline.extract.values import ascii_fold
+from pipeline.gazetteer import Gazetteer, Village, default_gazetteer
 
-PREFIXES = re.compile(r"^(desa|ds|kelurahan|kel|kecamatan|kec)\b\.?\s*", re.IGNORECASE)
-CANDIDATE_SCORE = 80
+PREFIX = re.compile(r"^(desa|ds|kelurahan|kel|kecamatan|kec|kampung)\b\.?\s*", re.IGNORECASE)
+ROMAN = {"1": "i", "2": "ii", "3": "iii", "4": "iv", "5": "v"}
+ACCEPT_SCORE = 88  # a typo is accepted only this close to one name ...
+ACCEPT_MARGIN = 8  # ... and this far ahead of the next
+CANDIDATE_SCORE = 70
 
 
 @dataclass(frozen=True)
 class Match:
     name: str | None  # official name when resolved
-    code: str | None  # Kemendagri code (village) or kecamatan code
+    code: str | None  # Kemendagri code of the village or kecamatan
+    confidence: float = 0.0
     candidates: tuple[str, ...] = ()
+    elsewhere: Village | None = None  # the written village exists, but in another kecamatan
+    how: str = ""  # exact | alias | typo | ambiguous | unknown | elsewhere
 
 
 def simplify(name: str) -> str:
-    name = PREFIXES.sub("", name.strip())
-    name = re.sub(r"[^0-9a-zA-Z ]+", " ", name)
-    return re.sub(r"\s+", " ", name).strip().casefold()
+    text = ascii_fold(str(name)).casefold()
+    text = re.sub(r"[^0-9a-z ]+", " ", text)
+    previous = None
+    while previous != text:
+        previous, text = text, PREFIX.sub("", text.strip())
+    words = ["sungai" if w in ("sei", "sg", "sng") else ROMAN.get(w, w) for w in text.split()]
+    return " ".join(words)
 
 
-def match_kecamatan(written: str, gazetteer: Gazetteer) -> Match:
-    names = {simplify(n): (code, n) for code, n in gazetteer.kecamatan.items()}
+@dataclass(frozen=True)
+class _Index:
+    villages: dict[str, list[Village]] = field(default_factory=dict)  # simplified name -> villages
+    kecamatan: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (code, official)
+
+
+@lru_cache(maxsize=4)
+def _index(gazetteer: Gazetteer) -> _Index:
+    path = resources.files("pipeline") / "data" / "wilayah" / "aliases.yaml"
+    aliases = yaml.safe_load(path.read_text(encoding="utf-8"))
+    by_code = {v.code: v for v in gazetteer.villages}
+    index = _Index()
+    for v in gazetteer.villages:
+        index.villages.setdefault(simplify(v.name), []).append(v)
+    for entry in aliases["villages"]:
+        for alias in entry["names"]:
+            known = index.villages.setdefault(simplify(alias), [])
+            if by_code[str(entry["kode"])] not in known:
+                known.append(by_code[str(entry["kode"])])
+    for code, name in gazetteer.kecamatan.items():
+        index.kecamatan[simplify(name)] = (code, name)
+    for entry in aliases["kecamatan"]:
+        for alias in entry["names"]:
+            code = str(entry["kode"])
+            index.kecamatan[simplify(alias)] = (code, gazetteer.kecamatan[code])
+    return index
+
+
+def _closest(key: str, names: list[str]) -> list[tuple[str, float]]:
+    scored = sorted(((n, fuzz.ratio(key, n)) for n in names), key=lambda x: -x[1])
+    return scored
+
+
+def match_kecamatan(written: str, gazetteer: Gazetteer | None = None) -> Match:
+    index = _index(gazetteer or default_gazetteer())
     key = simplify(written)
-    if key in names:
-        code, name = names[key]
-        return Match(name, code)
-    close = process.extract(key, list(names), scorer=fuzz.ratio, limit=3, score_cutoff=CANDIDATE_SCORE)
-    return Match(None, None, tuple(names[c][1] for c, _, _ in close))
+    if key in index.kecamatan:
+        code, name = index.kecamatan[key]
+        return Match(name, code, 1.0, how="exact")
+    scored = _closest(key, list(index.kecamatan)) if key else []
+    if scored and scored[0][1] >= ACCEPT_SCORE and len(key) >= 5 and (
+            len(scored) < 2 or scored[0][1] - scored[1][1] >= ACCEPT_MARGIN):
+        code, name = index.kecamatan[scored[0][0]]
+        return Match(name, code, scored[0][1] / 100, how="typo")
+    candidates = tuple(dict.fromkeys(index.kecamatan[n][1] for n, s in scored[:3] if s >= CANDIDATE_SCORE))
+    return Match(None, None, 0.0, candidates, how="ambiguous" if len(candidates) > 1 else "unknown")
 
 
-def match_village(written: str, gazetteer: Gazetteer, kecamatan: str | None) -> Match:
-    pool: list[Village] = gazetteer.in_kecamatan(kecamatan) if kecamatan else list(gazetteer.villages)
+def match_village(written: str, gazetteer: Gazetteer | None, kecamatan: str | None) -> Match:
+    """`kecamatan`: the official kecamatan name when known (resolved), else None."""
+    gazetteer = gazetteer or default_gazetteer()
+    index = _index(gazetteer)
     key = simplify(written)
-    exact = [v for v in pool if simplify(v.name) == key]
+    in_scope = (lambda v: v.kecamatan == kecamatan) if kecamatan else (lambda v: True)
+    exact = [v for v in index.villages.get(key, []) if in_scope(v)]
     if len(exact) == 1:
-        return Match(exact[0].name, exact[0].code)
-    if len(exact) > 1:  # same name in two kecamatan and the kecamatan is unknown
-        return Match(None, None, tuple(v.label for v in exact))
-    labels = {simplify(v.name): v for v in pool}
-    close = process.extract(key, list(labels), scorer=fuzz.ratio, limit=3, score_cutoff=CANDIDATE_SCORE)
-    return Match(None, None, tuple(labels[c].label for c, _, _ in close))
+        how = "exact" if simplify(exact[0].name) == key else "alias"
+        return Match(exact[0].name, exact[0].code, 1.0, how=how)
+    if len(exact) > 1:
+        return Match(None, None, 0.0, tuple(v.label for v in exact), how="ambiguous")
+    if kecamatan and index.villages.get(key):
+        other = index.villages[key][0]
+        return Match(None, None, 0.0, (other.label,), elsewhere=other, how="elsewhere")
+    names = [n for n, vs in index.villages.items() if any(in_scope(v) for v in vs)]
+    scored = _closest(key, names) if key else []
+    villages_of = lambda n: [v for v in index.villages[n] if in_scope(v)]  # noqa: E731
+    if scored and scored[0][1] >= ACCEPT_SCORE and len(key) >= 5:
+        best = villages_of(scored[0][0])
+        runner_up = next((s for n, s in scored[1:] if villages_of(n) != best), 0.0)
+        if len(best) == 1 and scored[0][1] - runner_up >= ACCEPT_MARGIN:
+            return Match(best[0].name, best[0].code, scored[0][1] / 100, how="typo")
+    labels = []
+    for name, score in scored[:5]:
+        if score >= CANDIDATE_SCORE:
+            labels += [v.label for v in villages_of(name) if v.label not in labels]
+    return Match(None, None, 0.0, tuple(labels[:4]), how="ambiguous" if len(labels) > 1 else "unknown")

@@ -82,9 +82,16 @@ class Option(_Model):
 
 
 class Validation(_Model):
+    """Checks beyond the field's type; field names refer to other fields of the same form."""
+
     min_value: float | None = None
     max_value: float | None = None
     max_length: int | None = None
+    text: str | None = Field(default=None, pattern=r"^(person|organisation)$")  # name cleaning
+    window: str | None = Field(default=None, pattern=r"^(ahead|past)$")  # dates: activity / complaint
+    day_of: str | None = None  # a day-name field: the date field it names the day of
+    after: str | None = None  # a time field: must be later than this time field
+    kecamatan_field: str | None = None  # a NIK field: the kecamatan its region code must match
 
 
 class FormField(_Model):
@@ -167,6 +174,25 @@ class FormField(_Model):
         return Box(x=x, y=y, w=max(b.right for b in boxes) - x, h=max(b.bottom for b in boxes) - y)
 
 
+class Agenda(_Model):
+    """Which fields make a form an appearance in the leaders' agenda."""
+
+    date: str
+    start: str
+    end: str | None = None
+    leaders: str
+    title: str
+    place: str | None = None
+
+
+class Classify(_Model):
+    """Read the category from the free text when the ticked option does not settle it."""
+
+    choice: str  # the single-choice field holding the category
+    other: str  # its catch-all option ("lainnya")
+    text: list[str]  # the free-text fields that describe the matter
+
+
 class Section(_Model):
     title: str
     y: float
@@ -209,6 +235,8 @@ class Template(_Model):
     footer: str = ""
     sections: list[Section] = []
     confidential_flag: str | None = None  # a flag field; when ticked, identity fields are withheld
+    agenda: Agenda | None = None
+    classify: Classify | None = None
     fields: list[FormField]
 
     @model_validator(mode="after")
@@ -217,6 +245,18 @@ class Template(_Model):
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             raise ValueError(f"field names must be unique; repeated: {sorted(dupes)}")
+        for f in self.fields:
+            for ref in (f.validation.day_of, f.validation.after, f.validation.kecamatan_field) if f.validation else ():
+                if ref is not None and ref not in names:
+                    raise ValueError(f"field {f.name}: validation refers to unknown field {ref}")
+        if self.agenda is not None:
+            for ref in self.agenda.model_dump().values():
+                if ref is not None and ref not in names:
+                    raise ValueError(f"agenda refers to unknown field {ref}")
+        if self.classify is not None:
+            for ref in (self.classify.choice, *self.classify.text):
+                if ref not in names:
+                    raise ValueError(f"classify refers to unknown field {ref}")
         if self.confidential_flag is not None and (
                 self.confidential_flag not in names
                 or self.field(self.confidential_flag).type is not FieldType.FLAG):

@@ -77,6 +77,9 @@ def _identity(page: Page, location: PageLocation, templates: TemplateSet) -> tup
 
 
 def _read_fields(page: Page, template: Template) -> tuple[dict[str, FieldText], frozenset[str]]:
+    """One tesseract call per page (each call costs ~70 ms before it reads anything): the comb
+    lines and the text boxes stacked in one image. A digits-only whitelist for the combs was
+    measured to change nothing: the digits come back the same, for 50 ms more per page."""
     composite, empty = build_composite(page, [f for f in template.fields if f.type.is_written])
     if composite.empty:
         return {}, frozenset(empty)

@@ -139,8 +139,8 @@ def comb_pieces(page: Page, fields: list[FormField]) -> tuple[list[Piece], set[s
 
 
 def build_composite(page: Page, fields: list[FormField]) -> tuple[Composite, set[str]]:
-    """All written fields of a page in one image (one tesseract call): comb lines, then text;
-    and the names of the fields left empty."""
+    """All written fields of a page in one image: comb lines, then text boxes; and the names of
+    the fields left empty."""
     combs, empty_combs = comb_pieces(page, [f for f in fields if f.comb is not None])
     texts, empty_texts = text_pieces(page, [f for f in fields if f.comb is None])
     return _stack(combs + texts), empty_combs | empty_texts

@@ -32,7 +32,7 @@ def nested_row(record: FormRecord, templates: TemplateSet, audience: Audience,
         "status": record.status.value,
         "status_label": STATUS_LABELS[record.status],
         "confidential": bool(template and is_confidential(record, template)),
-        "fields": {}, "choices": {}, "signatures": {}, "routes": [], "reasons": [],
+        "fields": {}, "choices": {}, "signatures": {}, "routes": [], "reasons": [], "notes": [],
     }
     for fv in record.fields:
         value = shown_value(record, template, fv.name, fv.value, audience) if template else fv.value
@@ -48,6 +48,7 @@ def nested_row(record: FormRecord, templates: TemplateSet, audience: Audience,
     row["routes"] = [{"target": r.target, "kind": r.kind.value, "rule": r.rule} for r in record.routes]
     row["reasons"] = [{"code": r.code.value, "field": r.field, "message": r.message}
                       for r in record.all_reasons()]
+    row["notes"] = [{"code": r.code.value, "message": r.message} for r in record.notes]
     return row
 
 
@@ -67,4 +68,5 @@ def flat_row(nested: dict[str, Any]) -> dict[str, Any]:
     flat["routes"] = "|".join(f"{r['target']}:{r['kind']}" for r in nested["routes"])
     flat["reason_codes"] = "|".join(r["code"] for r in nested["reasons"])
     flat["reasons"] = " | ".join(r["message"] for r in nested["reasons"])
+    flat["notes"] = " | ".join(r["message"] for r in nested["notes"])
     return flat

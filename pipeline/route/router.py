@@ -26,13 +26,17 @@ def plan_routes(record: FormRecord, routing: RoutingConfig) -> tuple[list[Route]
         return [], [Reason.of(ReasonCode.ROUTE_UNDECIDED, detail=f"tidak ada aturan untuk {record.identity.form_id}")]
     routes: list[Route] = [Route(target=c, kind=RouteKind.PRIMARY, rule="primary",
                                  why="semua formulir ini") for c in rules.primary]
-    selected: tuple[str, ...] = ()
+    choice, how = None, ""
     if rules.choice_field:
-        selected = record.choice(rules.choice_field).selected
-    choice = selected[0] if len(selected) == 1 else None
+        value = record.choice(rules.choice_field)
+        choice = value.selected[0] if len(value.selected) == 1 else None
+        how = f"{rules.choice_field} dicentang '{choice}'"
+        if not rules.primary_by_choice.get(choice or "") and value.inferred:
+            # The tick routes nowhere ("lainnya" or none): the category read from the text decides.
+            choice = value.inferred
+            how = f"{rules.choice_field} dari isi formulir: '{choice}' ({round((value.inferred_confidence or 0) * 100)}%)"
     for code in rules.primary_by_choice.get(choice or "", []):
-        routes.append(Route(target=code, kind=RouteKind.PRIMARY, rule=f"{rules.choice_field}={choice}",
-                            why=f"{rules.choice_field} dicentang '{choice}'"))
+        routes.append(Route(target=code, kind=RouteKind.PRIMARY, rule=f"{rules.choice_field}={choice}", why=how))
     for code in rules.copy_to:
         routes.append(Route(target=code, kind=RouteKind.COPY, rule="copy", why="tembusan tetap"))
     for code in rules.informed_by_choice.get(choice or "", []):
@@ -44,7 +48,8 @@ def plan_routes(record: FormRecord, routing: RoutingConfig) -> tuple[list[Route]
         routes.append(Route(target=office.code, kind=RouteKind.INFORMED,
                             rule=f"camat:{rules.inform_camat_of}", why=f"kecamatan {kecamatan}"))
     reasons = []
-    if not any(r.kind is RouteKind.PRIMARY for r in routes):
+    already = {r.code for r in record.all_reasons()}
+    if not any(r.kind is RouteKind.PRIMARY for r in routes) and ReasonCode.ROUTE_UNDECIDED not in already:
         detail = f"pilihan '{choice}' tidak punya SKPD tujuan" if choice else "kategori tidak terbaca"
         reasons.append(Reason.of(ReasonCode.ROUTE_UNDECIDED, detail=detail))
     return routes, reasons

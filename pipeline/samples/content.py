@@ -77,6 +77,51 @@ def make_phone(rng: np.random.Generator) -> tuple[str, str]:
     return national, "+62" + national[1:]
 
 
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, list[str]]:
+    path = resources.files("pipeline") / "data" / "wilayah" / "aliases.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {str(e["kode"]): list(e["names"]) for e in data["villages"]}
+
+
+def _typo(rng: np.random.Generator, name: str) -> str:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    s, i = list(name), int(rng.integers(1, len(name)))
+    kind = int(rng.integers(4))
+    if kind == 0 and s[i] != " ":
+        s[i] = letters[int(rng.integers(26))] if s[i].islower() else letters[int(rng.integers(26))].upper()
+    elif kind == 1 and s[i] != " ":
+        del s[i]
+    elif kind == 2 and i < len(s) - 1 and " " not in (s[i], s[i + 1]):
+        s[i], s[i + 1] = s[i + 1], s[i]
+    else:
+        s.insert(i, s[i - 1])
+    return "".join(s)
+
+
+def written_village(rng: np.random.Generator, village: Village, gazetteer: Gazetteer) -> tuple[str, str]:
+    """How a villager writes the desa: usually its name, sometimes with 'Ds.'/'Kel.', 'Sei' for
+    'Sungai', an older spelling, or a slip of the pen. Returns (text, which kind)."""
+    roll = rng.random()
+    aliases = _aliases().get(village.code, [])
+    if roll < 0.12:
+        prefix = str(_pick(rng, ["Kel. ", "Kelurahan "] if village.kind == "kelurahan" else ["Ds. ", "Desa ", "Ds "]))
+        return prefix + village.name, "prefix"
+    if roll < 0.3:
+        if village.name.startswith("Sungai ") and roll < 0.22:
+            return "Sei " + village.name[len("Sungai "):], "sei"
+        if aliases:
+            return str(_pick(rng, aliases)), "old_spelling"
+        return village.name, "plain"
+    if roll < 0.42 and len(village.name) >= 6:
+        official = {v.name.casefold() for v in gazetteer.villages}
+        for _ in range(5):
+            text = _typo(rng, village.name)
+            if text.casefold() not in official:  # a slip that writes another village is not a typo
+                return text, "typo"
+    return village.name, "plain"
+
+
 def _comb_date(d: date) -> str:
     return f"{d.day:02d}{d.month:02d}{d.year:04d}"
 
@@ -95,7 +140,7 @@ def _sign(rng: np.random.Generator, p_signed: float, stamp: bool, p_stamp: float
 
 
 def _complaint(rng: np.random.Generator, t: Template, village: Village, today: date,
-               upper: float) -> tuple[dict, dict, dict, dict]:
+               upper: float, desa_written: str) -> tuple[dict, dict, dict, dict]:
     female = bool(rng.random() < 0.45)
     name = make_name(rng, female)
     nik = make_nik(rng, village, _birth_date(rng, today), female)
@@ -114,7 +159,7 @@ def _complaint(rng: np.random.Generator, t: Template, village: Village, today: d
         "pelapor_hp": phone_written,
         "pelapor_alamat": _fill_text(rng, _pick(rng, corpus("people")["streets"]), upper),
         "pelapor_rt": f"{rt:03d}" if rt else "",
-        "pelapor_desa": _fill_text(rng, village.name, upper),
+        "pelapor_desa": _fill_text(rng, desa_written, upper),
         "pelapor_kecamatan": _fill_text(rng, village.kecamatan, upper),
         "lokasi_kejadian": _fill_text(rng, text["lokasi"], upper),
         "uraian": text["uraian"],
@@ -124,17 +169,22 @@ def _complaint(rng: np.random.Generator, t: Template, village: Village, today: d
     values.update(tanggal_pengaduan=filed.isoformat(), pelapor_hp=phone,
                   pelapor_rt=str(rt) if rt else None, pelapor_desa=village.name,
                   pelapor_kecamatan=village.kecamatan)
-    choices = {"kategori": [category], "rahasia": ["ya"] if rng.random() < 0.15 else []}
+    ticked = [category]
+    if category != "lainnya":  # some villagers tick "lainnya", or nothing, for a plain matter
+        roll = rng.random()
+        ticked = ["lainnya"] if roll < 0.08 else [] if roll < 0.12 else ticked
+    choices = {"kategori": ticked, "rahasia": ["ya"] if rng.random() < 0.15 else []}
     signatures = {
         "pelapor": _sign(rng, 0.92, stamp=False),
         "kepala_desa": _sign(rng, 0.88, stamp=True),
         "camat": _sign(rng, 0.35, stamp=True, p_stamp=0.9),
     }
+    values["_text_category"] = category
     return written, values, choices, signatures
 
 
 def _activity(rng: np.random.Generator, t: Template, village: Village, today: date,
-              upper: float) -> tuple[dict, dict, dict, dict]:
+              upper: float, desa_written: str) -> tuple[dict, dict, dict, dict]:
     kinds = list(corpus("activities"))
     kind = _pick(rng, kinds)
     activity = corpus("activities")[kind]
@@ -161,7 +211,7 @@ def _activity(rng: np.random.Generator, t: Template, village: Village, today: da
         "waktu_selesai": f"{end_h:02d}00" if rng.random() < 0.85 else "",
         "jumlah_peserta": str(people),
         "tempat": _fill_text(rng, str(_pick(rng, activity["tempat"])).format(**fmt), upper),
-        "desa": _fill_text(rng, village.name, upper),
+        "desa": _fill_text(rng, desa_written, upper),
         "kecamatan": _fill_text(rng, village.kecamatan, upper),
         "keterangan": "",
     }
@@ -182,15 +232,19 @@ def _activity(rng: np.random.Generator, t: Template, village: Village, today: da
 def make_fill(rng: np.random.Generator, template: Template, serial: int, gazetteer: Gazetteer,
               today: date, *, preprinted: bool, upper_share: float = 0.3) -> Fill:
     village = _pick(rng, gazetteer.villages)
+    desa_written, variant = written_village(rng, village, gazetteer)
     build = {"KIM-02": _complaint, "KIM-01": _activity}[template.id]
-    written, values, choices, signatures = build(rng, template, village, today, upper_share)
+    written, values, choices, signatures = build(rng, template, village, today, upper_share, desa_written)
     for f in template.fields:  # every written field has an entry, empty when left blank
         if f.type.is_written:
             written.setdefault(f.name, "")
             if not written[f.name]:
                 values[f.name] = None
+    text_category = values.pop("_text_category", None)
     values = {k: (v if v != "" else None) for k, v in values.items()}
-    return Fill(template.id, serial, village, preprinted, written, values, choices, signatures)
+    return Fill(template.id, serial, village, preprinted, written, values, choices, signatures,
+                meta={"desa_written": desa_written, "desa_variant": variant,
+                      "text_category": text_category})
 
 
 def field_types(template: Template) -> dict[str, FieldType]:

@@ -23,6 +23,8 @@ from pipeline.route.config import RoutingConfig
 from pipeline.samples.content import Fill, make_fill
 from pipeline.samples.draw import draw_fill
 
+# Bump whenever a change makes the same seed produce different samples (caches key on it).
+GENERATOR_VERSION = 4
 SAMPLE_DPI = 200
 CAPTURE_SHARES = {"scan": 0.3, "phone": 0.4, "chat": 0.3}
 
@@ -110,6 +112,9 @@ def expected_outcome(template: Template, fill: Fill, routing: RoutingConfig) -> 
     routes: list[dict[str, str]] = []
     choice = fill.choices.get(rules.choice_field or "", [])
     choice_value = choice[0] if choice else None
+    if rules.primary_by_choice and not rules.primary_by_choice.get(choice_value or ""):
+        # "lainnya" or no tick: a perfect reader takes the category the text is about, if any
+        choice_value = fill.meta.get("text_category") or choice_value
     primary = list(rules.primary)
     if rules.primary_by_choice:
         primary += rules.primary_by_choice.get(choice_value or "", [])
@@ -134,12 +139,14 @@ def page_truth(spec: PageSpec, fill: Fill, template: Template, routing: RoutingC
         "serial": spec.serial,
         "village_code": fill.village.code if spec.preprinted else None,
         "village": {"code": fill.village.code, "desa": fill.village.name,
-                    "kecamatan": fill.village.kecamatan},
+                    "kecamatan": fill.village.kecamatan, "written_as": fill.meta.get("desa_written"),
+                    "variant": fill.meta.get("desa_variant")},
         "capture": spec.capture,
         "fill_style": spec.fill_style,
         "written": fill.written,
         "values": fill.values,
         "choices": fill.choices,
         "signatures": fill.signatures,
+        "text_category": fill.meta.get("text_category"),
         "expected": expected_outcome(template, fill, routing),
     }

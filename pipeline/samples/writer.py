@@ -24,6 +24,7 @@ from pipeline.samples.capture import simulate, simulate_phone, simulate_scan
 from pipeline.samples.content import corpus
 from pipeline.samples.draw import wrap
 from pipeline.samples.generate import (
+    GENERATOR_VERSION,
     SAMPLE_DPI,
     FileSpec,
     make_page,
@@ -142,6 +143,7 @@ def write_sample_set(out: Path, ctx: SampleContext, count: int, *, first_serial:
         written.append(path)
         if progress:
             progress(path)
-    meta = {"seed": ctx.seed, "count": count, "today": ctx.today.isoformat(), "files": manifest}
+    meta = {"generator_version": GENERATOR_VERSION, "seed": ctx.seed, "count": count,
+            "today": ctx.today.isoformat(), "files": manifest}
     _write(out / TRUTH_DIR / "manifest.json", json.dumps(meta, indent=1).encode())
     return written

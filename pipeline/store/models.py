@@ -153,6 +153,7 @@ class ReasonRow(Base):
     code: Mapped[str] = mapped_column(String(48), index=True)
     field: Mapped[str | None] = mapped_column(String(64))
     message: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(8), default="review")  # review | note
 
 
 class RouteRow(Base):

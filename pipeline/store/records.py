@@ -8,6 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pipeline.extract.schedule import conflicts
+from pipeline.forms.registry import TemplateSet
+from pipeline.forms.template import Template
 from pipeline.reasons import ReasonCode
 from pipeline.record import FormRecord, Reason, Status, now_wita
 from pipeline.store.db import Store
@@ -77,7 +80,11 @@ def _record_row(record: FormRecord) -> Record:
             role=sc.role, required=sc.required, signed=sc.signed, stamp_expected=sc.stamp_expected,
             stamped=sc.stamped, confidence=sc.confidence))
     for reason in record.all_reasons():
-        row.reasons.append(ReasonRow(code=reason.code.value, field=reason.field, message=reason.message))
+        row.reasons.append(ReasonRow(code=reason.code.value, field=reason.field, message=reason.message,
+                                     kind="review"))
+    for note in record.notes:
+        row.reasons.append(ReasonRow(code=note.code.value, field=note.field, message=note.message,
+                                     kind="note"))
     for route in record.routes:
         row.routes.append(RouteRow(target=route.target, kind=route.kind.value, rule=route.rule,
                                    why=route.why))
@@ -100,7 +107,35 @@ def _claim_owner(session: Session, record: FormRecord) -> Record | None:
     return session.get(Record, claim.record_id) if claim else None
 
 
-def _add_document(session: Session, outcome: FileOutcome, run_id: int | None) -> Document:
+def _same_day_activities(session: Session, record: FormRecord, template: Template) -> list[FormRecord]:
+    agenda = template.agenda
+    day = next((f.value for f in record.fields if agenda and f.name == agenda.date), None)
+    if agenda is None or day is None:
+        return []
+    query = select(Record).where(
+        Record.form_id == template.id,
+        Record.status.in_([Status.ROUTED.value, Status.NEEDS_REVIEW.value]),
+        Record.id.in_(select(FieldValueRow.record_id).where(FieldValueRow.name == agenda.date,
+                                                            FieldValueRow.value == day)))
+    return [FormRecord.model_validate(r.data) for r in session.scalars(query)]
+
+
+def _with_schedule_notes(session: Session, record: FormRecord, templates: TemplateSet | None) -> FormRecord:
+    """Note activities that ask for a leader already asked for at the same time."""
+    if templates is None or record.identity is None or record.status not in (Status.ROUTED, Status.NEEDS_REVIEW):
+        return record
+    try:
+        template = templates.get(record.identity.form_id, record.identity.version)
+    except KeyError:
+        return record
+    if template.agenda is None:
+        return record
+    notes = conflicts(record, template, _same_day_activities(session, record, template))
+    return record.model_copy(update={"notes": record.notes + notes}) if notes else record
+
+
+def _add_document(session: Session, outcome: FileOutcome, run_id: int | None,
+                  templates: TemplateSet | None) -> Document:
     doc = Document(sha256=outcome.sha256, filename=outcome.filename, media_type=outcome.media_type,
                    size_bytes=outcome.size_bytes, pages=len(outcome.pages), run_id=run_id,
                    status="failed" if outcome.error else "processed",
@@ -112,6 +147,7 @@ def _add_document(session: Session, outcome: FileOutcome, run_id: int | None) ->
         original = _claim_owner(session, record)
         if original is not None:
             record = _as_duplicate(record, original)
+        record = _with_schedule_notes(session, record, templates)
         row = _record_row(record)
         row.duplicate_of = original.id if original is not None else None
         doc.page_rows.append(Page(page_no=record.source.page, image_sha256=page.image_sha256, record=row))
@@ -127,7 +163,8 @@ def _add_document(session: Session, outcome: FileOutcome, run_id: int | None) ->
     return doc
 
 
-def save_file_outcome(store: Store, outcome: FileOutcome, run_id: int | None = None) -> str:
+def save_file_outcome(store: Store, outcome: FileOutcome, run_id: int | None = None,
+                      templates: TemplateSet | None = None) -> str:
     """Save one file's results atomically. Returns "saved", or "known" when the same bytes were
     saved before (possibly by an intake running at the same time)."""
     for _attempt in range(3):
@@ -135,7 +172,7 @@ def save_file_outcome(store: Store, outcome: FileOutcome, run_id: int | None = N
             with store.session() as session:
                 if known_document(session, outcome.sha256) is not None:
                     return "known"
-                _add_document(session, outcome, run_id)
+                _add_document(session, outcome, run_id, templates)
             return "saved"
         except IntegrityError:
             # Another intake saved the same file or claimed the same serial between our read

@@ -22,12 +22,17 @@ demo: setup
 	$(KOPI) export --format jsonl --out "$(OUT)/ekspor/formulir.jsonl"
 	$(KOPI) report weekly --out "$(OUT)/laporan"
 	$(KOPI) queue list --limit 12
+	$(KOPI) feedback --semua --out "$(OUT)/umpan-balik"
+	$(KOPI) agenda --out "$(OUT)/agenda"
+	$(KOPI) agenda --minggu-depan --out "$(OUT)/agenda"
 	@test -f "$(OUT)/formulir/KIM-01.pdf" || $(KOPI) forms render KIM-01 --count 2 --out "$(OUT)/formulir/KIM-01.pdf"
 	@test -f "$(OUT)/formulir/KIM-02.pdf" || $(KOPI) forms render KIM-02 --count 2 --out "$(OUT)/formulir/KIM-02.pdf"
 	@echo
 	@echo "Hasil demo (semua di $(KOPI_HOME)):"
 	@echo "  ekspor formulir  : $(OUT)/ekspor/formulir.xlsx (.csv, .jsonl); NIK dan HP disamarkan"
 	@echo "  laporan mingguan : $(OUT)/laporan/laporan-mingguan-*.html"
+	@echo "  umpan balik desa : $(OUT)/umpan-balik/*.pdf (untuk papan pengumuman desa)"
+	@echo "  agenda pimpinan  : $(OUT)/agenda/*.pdf dan *.ics"
 	@echo "  formulir kosong  : $(OUT)/formulir/KIM-01.pdf, KIM-02.pdf"
 	@echo "  basis data       : $(KOPI_HOME)/kopi.db; berkas asli dan halaman lurus di $(KOPI_HOME)/blobs"
 

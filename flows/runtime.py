@@ -9,7 +9,7 @@ from pathlib import Path
 from pipeline.forms.registry import default_templates
 from pipeline.gazetteer import default_gazetteer
 from pipeline.pages import Context
-from pipeline.route.config import default_routing
+from pipeline.route.config import load_routing
 from pipeline.settings import Settings, load_settings
 from pipeline.store.blobs import BlobStore
 from pipeline.store.db import Store, open_store
@@ -49,6 +49,13 @@ def blobs() -> BlobStore:
     return BlobStore(load_settings().blob_dir)
 
 
-@lru_cache(maxsize=1)
 def reading_context() -> Context:
-    return Context(default_templates(), default_gazetteer(), default_routing())
+    """Templates, gazetteer and the routing configuration in force (staff's copy under
+    KOPI_HOME/config/routing when there is one), loaded once per configuration."""
+    return _context(str(load_settings().routing_dir or ""))
+
+
+@lru_cache(maxsize=4)
+def _context(routing_dir: str) -> Context:
+    templates = default_templates()
+    return Context(templates, default_gazetteer(), load_routing(templates, Path(routing_dir) if routing_dir else None))

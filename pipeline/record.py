@@ -31,6 +31,8 @@ class Status(StrEnum):
     NEEDS_REVIEW = "needs_review"
     ROUTED = "routed"
     RETURNED = "returned"
+    REJECTED = "rejected"
+    RESOLVED = "resolved"
     DUPLICATE = "duplicate"
     FAILED = "failed"
 
@@ -40,6 +42,8 @@ STATUS_LABELS: dict[Status, str] = {
     Status.NEEDS_REVIEW: "Perlu diperiksa",
     Status.ROUTED: "Diteruskan ke SKPD",
     Status.RETURNED: "Dikembalikan ke desa",
+    Status.REJECTED: "Ditolak",
+    Status.RESOLVED: "Selesai ditangani",
     Status.DUPLICATE: "Duplikat",
     Status.FAILED: "Gagal diproses",
 }

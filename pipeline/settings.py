@@ -28,6 +28,13 @@ class Settings:
     def output_dir(self) -> Path:
         return self.home / "keluaran"
 
+    @property
+    def routing_dir(self) -> Path | None:
+        """Staff's own routing configuration (`kopi routes init` puts a copy there), when present;
+        None means the built-in defaults."""
+        path = self.home / "config" / "routing"
+        return path if (path / "rules.yaml").exists() else None
+
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ) if env is None else env

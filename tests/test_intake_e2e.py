@@ -146,3 +146,56 @@ def test_exports_and_weekly_report(batch):
     files = write_weekly_report(Week.containing(now_wita()), home / "laporan")
     html = files.html.read_text()
     assert "Laporan Mingguan" in html and "Per SKPD tujuan" in html
+
+
+def test_two_intakes_at_once_leave_one_record_and_one_queue_item_per_unit(tmp_path, prefect_harness,
+                                                                         templates, gazetteer, routing):
+    import os
+    import threading
+
+    from sqlalchemy import select
+
+    inbox, home = tmp_path / "inbox", tmp_path / "home"
+    previous = os.environ.get("KOPI_HOME")
+    os.environ["KOPI_HOME"] = str(home)
+    try:
+        ctx = SampleContext(templates, gazetteer, routing, seed=32, today=REFERENCE_DAY)
+        write_sample_set(inbox, ctx, 5, first_serial=32_000, handwriting_share=0.0)
+        from flows.intake import intake
+        from flows.runtime import store
+        from pipeline.store.models import QueueItem, Record
+
+        summaries = []
+        runs = [threading.Thread(target=lambda: summaries.append(intake(str(inbox)))) for _ in range(2)]
+        for run in runs:
+            run.start()
+        for run in runs:
+            run.join()
+        with store().session() as session:
+            records = session.scalars(select(Record)).all()
+            pairs = [(q.record_id, q.target) for q in session.scalars(select(QueueItem))]
+            numbers = [r.tracking_number for r in records if r.tracking_number]
+        assert sum(s["files_new"] for s in summaries) == len(list(inbox.glob("*.*")))
+        assert len(records) == 5 and len(pairs) == len(set(pairs)) and pairs
+        assert len(numbers) == len(set(numbers))
+    finally:
+        if previous is None:
+            os.environ.pop("KOPI_HOME", None)
+        else:
+            os.environ["KOPI_HOME"] = previous
+
+
+def test_activity_forms_feed_the_leaders_agenda(batch, rows):
+    from datetime import date, datetime, time
+
+    from flows.reports import write_agenda
+    from pipeline.record import WITA
+    from pipeline.report.weekly import Week
+
+    activity = next(page for truth in batch["truths"] for page in truth["pages"]
+                    if page["form_id"] == "KIM-01" and rows[(truth["file"], page["page"])]["status"] == "routed")
+    day = date.fromisoformat(activity["values"]["tanggal"])
+    ics, pdf = write_agenda(Week.containing(datetime.combine(day, time(12), WITA)), batch["home"] / "agenda")
+    assert activity["serial"] and "BEGIN:VEVENT" in ics.read_text()
+    title = " ".join(activity["values"]["nama_kegiatan"].split()).casefold()
+    assert title in " ".join(ics.read_text().replace("\r\n ", "").split()).casefold()

@@ -182,7 +182,11 @@ class Agenda(_Model):
     end: str | None = None
     leaders: str
     title: str
-    place: str | None = None
+    place: str | None = None  # the desa/kelurahan field
+    venue: str | None = None  # where exactly (a hall, a mosque)
+    organiser: str | None = None
+    contact: str | None = None  # a person's name; never a phone number
+    roles: str | None = None  # what the leaders are asked to do
 
 
 class Classify(_Model):
@@ -225,6 +229,7 @@ class Template(_Model):
     id: str = Field(pattern=r"^KIM-\d{2}$")
     version: int = Field(ge=1, le=99)
     title: str
+    short_title: str  # what staff and villages call it: "Pengaduan", "Kegiatan"
     subtitle: str = ""
     page: PageSize = PageSize()
     marks: Marks

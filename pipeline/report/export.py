@@ -14,12 +14,15 @@ SCHEMA_VERSION = 1
 
 
 def nested_row(record: FormRecord, templates: TemplateSet, audience: Audience,
-               record_id: int | None = None) -> dict[str, Any]:
+               record_id: int | None = None, tracking: str | None = None,
+               lapor_id: str | None = None) -> dict[str, Any]:
     identity = record.identity
     template = templates.get(identity.form_id, identity.version) if identity else None
     row: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "record_id": record_id,
+        "tracking_number": tracking,
+        "lapor_id": lapor_id,
         "source_file": record.source.filename,
         "source_sha256": record.source.sha256,
         "page": record.source.page,

@@ -1,57 +1,113 @@
-"""Where a record goes, by the routing rules (data, see config.py). Pure: a record in, routes out,
-each with the rule that produced it and why."""
+"""Where a record goes. The routing data (config.py) is turned into rules: pure predicates over a
+record that say whether they matched, why, and which routes they give. The why is stored on every
+route, and `kopi routes explain` shows every rule, fired or not."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from pipeline.reasons import ReasonCode
 from pipeline.record import FormRecord, Reason, Route, RouteKind, Status
-from pipeline.route.config import RoutingConfig
+from pipeline.route.config import FormRules, RoutingConfig
 
 
-def _kecamatan(record: FormRecord, field: str | None) -> str | None:
-    if not field:
-        return None
-    try:
-        fv = record.field(field)
-    except KeyError:
-        return None
-    return fv.value if fv.code else None
+@dataclass(frozen=True)
+class RuleOutcome:
+    rule: str
+    matched: bool
+    why: str
+    routes: tuple[Route, ...] = ()
+
+
+Rule = Callable[[FormRecord], RuleOutcome]
+
+
+def _targets(name: str, kind: RouteKind, codes: list[str], why: str) -> tuple[Route, ...]:
+    return tuple(Route(target=c, kind=kind, rule=name, why=why) for c in codes)
+
+
+def effective_choice(record: FormRecord, rules: FormRules) -> tuple[str | None, str]:
+    """The option that decides the route, and how it was found: the tick, or when the tick
+    routes nowhere ("lainnya", none) the category read from the form's text."""
+    if not rules.choice_field:
+        return None, ""
+    value = record.choice(rules.choice_field)
+    ticked = value.selected[0] if len(value.selected) == 1 else None
+    if not rules.primary_by_choice.get(ticked or "") and value.inferred:
+        confidence = round((value.inferred_confidence or 0) * 100)
+        return value.inferred, f"{rules.choice_field} dari isi formulir: '{value.inferred}' ({confidence}%)"
+    if ticked is None:
+        return None, f"{rules.choice_field}: tidak ada satu pilihan yang dicentang"
+    return ticked, f"{rules.choice_field} dicentang '{ticked}'"
+
+
+def _fixed(name: str, kind: RouteKind, codes: list[str], why: str) -> Rule:
+    def rule(record: FormRecord) -> RuleOutcome:
+        return RuleOutcome(name, bool(codes), why, _targets(name, kind, codes, why))
+    return rule
+
+
+def _by_choice(name: str, kind: RouteKind, rules: FormRules, mapping: dict[str, list[str]]) -> Rule:
+    def rule(record: FormRecord) -> RuleOutcome:
+        choice, how = effective_choice(record, rules)
+        codes = mapping.get(choice or "", [])
+        if not codes:
+            return RuleOutcome(name, False, f"{how}; tidak ada SKPD untuk pilihan ini")
+        return RuleOutcome(name, True, how, _targets(f"{name}={choice}", kind, codes, how))
+    return rule
+
+
+def _camat(name: str, field: str, routing: RoutingConfig) -> Rule:
+    def rule(record: FormRecord) -> RuleOutcome:
+        try:
+            fv = record.field(field)
+        except KeyError:
+            return RuleOutcome(name, False, f"formulir tidak memuat isian {field}")
+        office = routing.camat_office(fv.value) if fv.code and fv.value else None
+        if office is None:
+            return RuleOutcome(name, False, f"kecamatan belum terbaca ({field})")
+        why = f"kecamatan {fv.value}"
+        return RuleOutcome(name, True, why, _targets(name, RouteKind.INFORMED, [office.code], why))
+    return rule
+
+
+def form_rules(form_id: str, routing: RoutingConfig) -> list[Rule]:
+    r = routing.forms[form_id]
+    rules: list[Rule] = []
+    if r.primary:
+        rules.append(_fixed("tujuan_tetap", RouteKind.PRIMARY, r.primary, "semua formulir ini"))
+    if r.primary_by_choice:
+        rules.append(_by_choice("tujuan_menurut_pilihan", RouteKind.PRIMARY, r, r.primary_by_choice))
+    if r.copy_to:
+        rules.append(_fixed("tembusan", RouteKind.COPY, r.copy_to, "tembusan tetap"))
+    if r.informed_by_choice:
+        rules.append(_by_choice("informasi_menurut_pilihan", RouteKind.INFORMED, r, r.informed_by_choice))
+    if r.inform_camat_of:
+        rules.append(_camat("camat", r.inform_camat_of, routing))
+    return rules
+
+
+def evaluate(record: FormRecord, routing: RoutingConfig) -> list[RuleOutcome]:
+    """Every rule of the record's form, fired or not."""
+    if record.identity is None or record.identity.form_id not in routing.forms:
+        return []
+    return [rule(record) for rule in form_rules(record.identity.form_id, routing)]
 
 
 def plan_routes(record: FormRecord, routing: RoutingConfig) -> tuple[list[Route], list[Reason]]:
-    """The routes the rules give for this record, and a reason when they give no primary target."""
+    """The routes the rules give, one per unit (the first rule naming a unit wins), and a
+    reason when no unit must act on it."""
     assert record.identity is not None
-    rules = routing.forms.get(record.identity.form_id)
-    if rules is None:
+    if record.identity.form_id not in routing.forms:
         return [], [Reason.of(ReasonCode.ROUTE_UNDECIDED, detail=f"tidak ada aturan untuk {record.identity.form_id}")]
-    routes: list[Route] = [Route(target=c, kind=RouteKind.PRIMARY, rule="primary",
-                                 why="semua formulir ini") for c in rules.primary]
-    choice, how = None, ""
-    if rules.choice_field:
-        value = record.choice(rules.choice_field)
-        choice = value.selected[0] if len(value.selected) == 1 else None
-        how = f"{rules.choice_field} dicentang '{choice}'"
-        if not rules.primary_by_choice.get(choice or "") and value.inferred:
-            # The tick routes nowhere ("lainnya" or none): the category read from the text decides.
-            choice = value.inferred
-            how = f"{rules.choice_field} dari isi formulir: '{choice}' ({round((value.inferred_confidence or 0) * 100)}%)"
-    for code in rules.primary_by_choice.get(choice or "", []):
-        routes.append(Route(target=code, kind=RouteKind.PRIMARY, rule=f"{rules.choice_field}={choice}", why=how))
-    for code in rules.copy_to:
-        routes.append(Route(target=code, kind=RouteKind.COPY, rule="copy", why="tembusan tetap"))
-    for code in rules.informed_by_choice.get(choice or "", []):
-        routes.append(Route(target=code, kind=RouteKind.INFORMED, rule=f"{rules.choice_field}={choice}",
-                            why=f"bidang kegiatan '{choice}'"))
-    kecamatan = _kecamatan(record, rules.inform_camat_of)
-    office = routing.camat_office(kecamatan) if kecamatan else None
-    if office is not None:
-        routes.append(Route(target=office.code, kind=RouteKind.INFORMED,
-                            rule=f"camat:{rules.inform_camat_of}", why=f"kecamatan {kecamatan}"))
+    routes: list[Route] = []
+    for outcome in evaluate(record, routing):
+        routes += [r for r in outcome.routes if r.target not in {x.target for x in routes}]
     reasons = []
     already = {r.code for r in record.all_reasons()}
     if not any(r.kind is RouteKind.PRIMARY for r in routes) and ReasonCode.ROUTE_UNDECIDED not in already:
-        detail = f"pilihan '{choice}' tidak punya SKPD tujuan" if choice else "kategori tidak terbaca"
-        reasons.append(Reason.of(ReasonCode.ROUTE_UNDECIDED, detail=detail))
+        reasons.append(Reason.of(ReasonCode.ROUTE_UNDECIDED, detail="kategori tidak terbaca atau tidak punya SKPD tujuan"))
     return routes, reasons
 
 

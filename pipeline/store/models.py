@@ -103,6 +103,8 @@ class Record(Base):
     received_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=now_wita)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
+    tracking_number: Mapped[str | None] = mapped_column(String(24), unique=True)
+    lapor_id: Mapped[str | None] = mapped_column(String(64))  # SP4N-LAPOR! tracking ID, once entered there
     data: Mapped[dict] = mapped_column(JSON)
 
     page: Mapped[Page] = relationship(back_populates="record")
@@ -181,6 +183,10 @@ class QueueItem(Base):
     state: Mapped[str] = mapped_column(String(24), default="routed")
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=now_wita)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=now_wita)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(AwareDateTime())  # follow-up stated
+    resolved_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    note: Mapped[str | None] = mapped_column(Text)  # the unit's latest note (follow-up, result)
 
 
 class SerialClaim(Base):
@@ -194,3 +200,29 @@ class SerialClaim(Base):
     form_id: Mapped[str] = mapped_column(String(16))
     serial: Mapped[int] = mapped_column(Integer)
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+
+
+class Event(Base):
+    """Append-only history: every change of a record or queue item, who made it, when and why.
+    The database refuses updates and deletes of this table (triggers in migration 0004)."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    queue_item_id: Mapped[int | None] = mapped_column(ForeignKey("queue_items.id"), index=True)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), default=now_wita, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str | None] = mapped_column(String(24))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class TrackingCounter(Base):
+    """The last registration number given out per year (KOPI-2026-000123)."""
+
+    __tablename__ = "tracking_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)

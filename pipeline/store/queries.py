@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from pipeline.record import FormRecord
-from pipeline.store.models import Document, QueueItem, Record, RouteRow
+from pipeline.store.models import Document, Event, QueueItem, Record, RouteRow
 
 
 def record_query(status: str | None = None, target: str | None = None,
@@ -32,6 +32,12 @@ def iter_records(session: Session, query: Select, batch: int = 200) -> Iterator[
         yield row.id, FormRecord.model_validate(row.data)
 
 
+def iter_rows(session: Session, query: Select, batch: int = 200) -> Iterator[tuple[Record, FormRecord]]:
+    """(row, record) pairs, for callers that need the registration number and LAPOR! id too."""
+    for row in session.scalars(query.execution_options(yield_per=batch)):
+        yield row, FormRecord.model_validate(row.data)
+
+
 def failed_documents(session: Session, since: datetime | None = None,
                      until: datetime | None = None) -> list[Document]:
     query = select(Document).where(Document.status == "failed")
@@ -52,9 +58,16 @@ def queue_rows(session: Session, since: datetime | None = None,
     return [(item, record) for item, record in session.execute(query.order_by(QueueItem.id))]
 
 
-def queue_items(session: Session, target: str | None, limit: int) -> list[tuple[QueueItem, Record]]:
+def queue_items(session: Session, target: str | None, limit: int,
+                state: str | None = None) -> list[tuple[QueueItem, Record]]:
     query = select(QueueItem, Record).join(Record, Record.id == QueueItem.record_id)
     if target:
         query = query.where(QueueItem.target == target)
+    if state:
+        query = query.where(QueueItem.state == state)
     query = query.order_by(QueueItem.created_at.desc(), QueueItem.id.desc()).limit(limit)
     return [(item, record) for item, record in session.execute(query)]
+
+
+def history(session: Session, record_id: int) -> list[Event]:
+    return list(session.scalars(select(Event).where(Event.record_id == record_id).order_by(Event.id)))

@@ -12,13 +12,13 @@ from pipeline.extract.schedule import conflicts
 from pipeline.forms.registry import TemplateSet
 from pipeline.forms.template import Template
 from pipeline.reasons import ReasonCode
-from pipeline.record import FormRecord, Reason, Status, now_wita
+from pipeline.record import FormRecord, Reason, Status
 from pipeline.store.db import Store
+from pipeline.store.workflow import record_intake
 from pipeline.store.models import (
     Document,
     FieldValueRow,
     Page,
-    QueueItem,
     ReasonRow,
     Record,
     RouteRow,
@@ -155,10 +155,7 @@ def _add_document(session: Session, outcome: FileOutcome, run_id: int | None,
         if record.identity is not None and original is None and record.status is not Status.FAILED:
             session.add(SerialClaim(form_id=record.identity.form_id, serial=record.identity.serial,
                                     record_id=row.id))
-        if record.status is Status.ROUTED:
-            for route in record.routes:
-                session.add(QueueItem(record_id=row.id, target=route.target, kind=route.kind.value,
-                                      state="routed", created_at=now_wita(), updated_at=now_wita()))
+        record_intake(session, row, record.routes)
         session.flush()
     return doc
 

@@ -1,0 +1,150 @@
+"""Changing the state of records and queue items: always through the transition tables in
+`pipeline.route.lifecycle`, always leaving an event, never creating a second queue item for the
+same record and unit."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from pipeline.errors import KopiError
+from pipeline.record import Route, RouteKind, Status, now_wita
+from pipeline.route.lifecycle import (
+    ItemAction,
+    ItemState,
+    RecordAction,
+    next_item_state,
+    next_record_state,
+)
+from pipeline.store.models import Event, QueueItem, Record, TrackingCounter
+
+SYSTEM = "kopi (otomatis)"
+
+
+class NotFound(KopiError):
+    """No record or queue item with that number."""
+
+
+def next_tracking_number(session: Session, year: int) -> str:
+    """KOPI-<year>-<6 digits>, counted per year. Two intakes asking at once: the database
+    serialises the counter's update; a clash on the first number of a year raises IntegrityError,
+    which the caller's retry handles."""
+    bumped = session.execute(update(TrackingCounter).where(TrackingCounter.year == year)
+                             .values(last=TrackingCounter.last + 1).returning(TrackingCounter.last)).scalar()
+    if bumped is None:
+        session.add(TrackingCounter(year=year, last=1))
+        session.flush()
+        bumped = 1
+    return f"KOPI-{year}-{bumped:06d}"
+
+
+def add_event(session: Session, record: Record, action: str, actor: str, before: str | None,
+              after: str | None, note: str | None = None, item: QueueItem | None = None) -> Event:
+    event = Event(record_id=record.id, queue_item_id=item.id if item else None, at=now_wita(), actor=actor,
+                  action=action, from_state=before, to_state=after, note=note)
+    session.add(event)
+    return event
+
+
+def create_queue_items(session: Session, record: Record, routes: list[Route] | tuple[Route, ...],
+                       actor: str) -> list[QueueItem]:
+    """One item per unit the record goes to; items that already exist are left as they are."""
+    existing = {i.target for i in session.scalars(select(QueueItem).where(QueueItem.record_id == record.id))}
+    created = []
+    for route in routes:
+        if route.target in existing:
+            continue
+        existing.add(route.target)
+        item = QueueItem(record_id=record.id, target=route.target, kind=route.kind.value,
+                         state=ItemState.ROUTED.value, created_at=now_wita(), updated_at=now_wita())
+        session.add(item)
+        session.flush()
+        add_event(session, record, "queued", actor, None, ItemState.ROUTED.value,
+                  f"{route.kind.value}: {route.why}", item)
+        created.append(item)
+    return created
+
+
+def _set_status(record: Record, status: Status) -> None:
+    record.status = status.value
+    record.updated_at = now_wita()
+    record.data = {**record.data, "status": status.value}
+
+
+def _routes_of(record: Record) -> list[Route]:
+    return [Route.model_validate(r) for r in record.data.get("routes", [])]
+
+
+def get_record(session: Session, key: str | int) -> Record:
+    """A record by its id or its registration number (KOPI-2026-000123)."""
+    text = str(key).strip().upper()
+    row = (session.scalar(select(Record).where(Record.tracking_number == text)) if text.startswith("KOPI-")
+           else session.get(Record, int(text)) if text.isdigit() else None)
+    if row is None:
+        raise NotFound(f"formulir {key} tidak ditemukan")
+    return row
+
+
+def apply_record_action(session: Session, key: str | int, action: RecordAction, actor: str,
+                        note: str | None = None) -> Record:
+    record = get_record(session, key)
+    before = Status(record.status)
+    after = next_record_state(before, action)
+    _set_status(record, after)
+    add_event(session, record, action.value, actor, before.value, after.value, note)
+    if after is Status.ROUTED:
+        create_queue_items(session, record, _routes_of(record), actor)
+    return record
+
+
+def apply_item_action(session: Session, item_id: int, action: ItemAction, actor: str,
+                      note: str | None = None) -> QueueItem:
+    item = session.get(QueueItem, item_id)
+    if item is None:
+        raise NotFound(f"antrean nomor {item_id} tidak ditemukan")
+    before = ItemState(item.state)
+    after = next_item_state(before, action)
+    now = now_wita()
+    item.state, item.updated_at = after.value, now
+    item.note = note or item.note
+    stamp = {ItemState.ACKNOWLEDGED: "acknowledged_at", ItemState.IN_PROGRESS: "started_at",
+             ItemState.RESOLVED: "resolved_at"}.get(after)
+    if stamp:
+        setattr(item, stamp, now)
+    record = session.get(Record, item.record_id)
+    add_event(session, record, action.value, actor, before.value, after.value, note, item)
+    _follow_record(session, record, item, after, actor)
+    return item
+
+
+def _follow_record(session: Session, record: Record, item: QueueItem, after: ItemState, actor: str) -> None:
+    """A record is resolved once every unit that must act has resolved its item; a unit refusing
+    an item sends the record back to review to be routed again."""
+    if Status(record.status) is not Status.ROUTED:
+        return
+    if after is ItemState.REJECTED and item.kind == RouteKind.PRIMARY.value:
+        apply_record_action(session, record.id, RecordAction.REOPEN, actor,
+                            f"ditolak oleh {item.target}: {item.note or 'bukan wewenangnya'}")
+    elif after is ItemState.RESOLVED:
+        primaries = session.scalars(select(QueueItem).where(QueueItem.record_id == record.id,
+                                                            QueueItem.kind == RouteKind.PRIMARY.value)).all()
+        if primaries and all(p.state == ItemState.RESOLVED.value for p in primaries):
+            apply_record_action(session, record.id, RecordAction.RESOLVE, actor, "semua SKPD tujuan selesai")
+
+
+def record_intake(session: Session, record: Record, routes: tuple[Route, ...]) -> None:
+    """The intake's part of the history: received, then routed (with its queue items) or held
+    for review. Accepted forms get their registration number."""
+    status = Status(record.status)
+    if status in (Status.ROUTED, Status.NEEDS_REVIEW):
+        record.tracking_number = next_tracking_number(session, record.received_at.year)
+    add_event(session, record, "received", SYSTEM, None, Status.RECEIVED.value, record.page.document.filename
+              if record.page and record.page.document else None)
+    if status in (Status.ROUTED, Status.NEEDS_REVIEW):
+        action = RecordAction.ROUTE if status is Status.ROUTED else RecordAction.HOLD
+        add_event(session, record, action.value, SYSTEM, Status.RECEIVED.value, status.value)
+    else:
+        add_event(session, record, status.value, SYSTEM, Status.RECEIVED.value, status.value)
+    if status is Status.ROUTED:
+        create_queue_items(session, record, routes, SYSTEM)
+

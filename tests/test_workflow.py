@@ -1,0 +1,109 @@
+"""The life of a form in the store (SQLite and PostgreSQL): registration numbers, events,
+queue items created once, SKPD actions, and a history nobody can rewrite."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from pipeline.record import FormRecord, Identity, Route, RouteKind, SourceRef, Status
+from pipeline.route.lifecycle import IllegalTransition, ItemAction, RecordAction
+from pipeline.settings import Settings
+from pipeline.store.db import open_store
+from pipeline.store.models import Event, QueueItem, Record
+from pipeline.store.records import FileOutcome, PageOutcome, save_file_outcome
+from pipeline.store.workflow import apply_item_action, apply_record_action, create_queue_items
+
+ROUTES = (Route(target="PUPR", kind=RouteKind.PRIMARY, rule="r", why="kategori jalan"),
+          Route(target="DISHUB", kind=RouteKind.PRIMARY, rule="r", why="kategori lampu"),
+          Route(target="BUPATI", kind=RouteKind.COPY, rule="r", why="tembusan"))
+
+
+@pytest.fixture()
+def store(kopi_home, database_url):
+    s = open_store(Settings(home=kopi_home, database_url=database_url))
+    yield s
+    s.close()
+
+
+def save(store, sha: str, serial: int, status: Status) -> int:
+    source = SourceRef(sha256=sha * 64, filename=f"{sha}.jpg", media_type="image/jpeg", page=1, pages=1)
+    record = FormRecord(source=source, status=status, identity=Identity(form_id="KIM-02", version=1, serial=serial),
+                        routes=ROUTES)
+    save_file_outcome(store, FileOutcome(sha * 64, f"{sha}.jpg", "image/jpeg", 1, (PageOutcome(record, None),)))
+    with store.session() as s:
+        return s.scalar(select(Record.id).where(Record.serial == serial))
+
+
+def items(store, record_id: int) -> dict[str, str]:
+    with store.session() as s:
+        return {i.target: i.state for i in s.scalars(select(QueueItem).where(QueueItem.record_id == record_id))}
+
+
+def test_accepted_forms_get_registration_numbers_in_order(store):
+    first, second = save(store, "a", 1, Status.ROUTED), save(store, "b", 2, Status.NEEDS_REVIEW)
+    failed = save(store, "c", 3, Status.FAILED)
+    with store.session() as s:
+        numbers = [s.get(Record, i).tracking_number for i in (first, second, failed)]
+    year = numbers[0].split("-")[1]
+    assert numbers == [f"KOPI-{year}-000001", f"KOPI-{year}-000002", None]
+
+
+def test_a_routed_form_is_queued_once_per_unit_with_its_history(store):
+    record_id = save(store, "a", 1, Status.ROUTED)
+    assert items(store, record_id) == {"PUPR": "routed", "DISHUB": "routed", "BUPATI": "routed"}
+    with store.session() as s:
+        row = s.get(Record, record_id)
+        assert create_queue_items(s, row, ROUTES, "tes") == []  # applying routing again adds nothing
+        actions = [e.action for e in s.scalars(select(Event).where(Event.record_id == record_id).order_by(Event.id))]
+    assert actions == ["received", "route", "queued", "queued", "queued"]
+
+
+def test_review_then_approve_queues_it_and_approving_twice_is_refused(store):
+    record_id = save(store, "a", 1, Status.NEEDS_REVIEW)
+    assert items(store, record_id) == {}
+    with store.session() as s:
+        apply_record_action(s, record_id, RecordAction.APPROVE, "Rina (Prokopim)", "nilai sudah dicek")
+    assert set(items(store, record_id)) == {"PUPR", "DISHUB", "BUPATI"}
+    with pytest.raises(IllegalTransition, match="tidak dapat"):
+        with store.session() as s:
+            apply_record_action(s, record_id, RecordAction.APPROVE, "Rina (Prokopim)")
+    assert len(items(store, record_id)) == 3
+
+
+def test_the_form_is_resolved_when_every_acting_unit_is(store):
+    record_id = save(store, "a", 1, Status.ROUTED)
+    with store.session() as s:
+        ids = {i.target: i.id for i in s.scalars(select(QueueItem).where(QueueItem.record_id == record_id))}
+    for unit in ("PUPR", "DISHUB"):
+        with store.session() as s:
+            apply_item_action(s, ids[unit], ItemAction.ACKNOWLEDGE, unit)
+            apply_item_action(s, ids[unit], ItemAction.START, unit, "survei lokasi")
+    with store.session() as s:
+        apply_item_action(s, ids["PUPR"], ItemAction.RESOLVE, "PUPR", "jalan sudah ditambal")
+        assert s.get(Record, record_id).status == "routed"  # DISHUB still working
+        apply_item_action(s, ids["DISHUB"], ItemAction.RESOLVE, "DISHUB", "lampu diganti")
+        row = s.get(Record, record_id)
+        assert row.status == "resolved" and row.data["status"] == "resolved"
+        item = s.get(QueueItem, ids["DISHUB"])
+        assert item.acknowledged_at and item.started_at and item.resolved_at and item.note == "lampu diganti"
+
+
+def test_a_unit_that_refuses_sends_the_form_back_to_review(store):
+    record_id = save(store, "a", 1, Status.ROUTED)
+    with store.session() as s:
+        pupr = s.scalar(select(QueueItem.id).where(QueueItem.record_id == record_id, QueueItem.target == "PUPR"))
+        apply_item_action(s, pupr, ItemAction.REJECT, "PUPR", "ini jalan nasional, wewenang BPJN")
+        assert s.get(Record, record_id).status == "needs_review"
+
+
+def test_history_cannot_be_changed_or_removed(store):
+    record_id = save(store, "a", 1, Status.ROUTED)
+    for statement in ("UPDATE events SET actor = 'siapa' WHERE record_id = :r",
+                      "DELETE FROM events WHERE record_id = :r"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with store.session() as s:
+                s.execute(text(statement), {"r": record_id})
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Event)) == 5

@@ -8,7 +8,7 @@ KOPI := $(VENV)/bin/kopi
 export KOPI_HOME ?= $(CURDIR)/var
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: setup demo test bench sample-scans clean
+.PHONY: setup demo serve test bench sample-scans clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -35,6 +35,12 @@ demo: setup
 	@echo "  agenda pimpinan  : $(OUT)/agenda/*.pdf dan *.ics"
 	@echo "  formulir kosong  : $(OUT)/formulir/KIM-01.pdf, KIM-02.pdf"
 	@echo "  basis data       : $(KOPI_HOME)/kopi.db; berkas asli dan halaman lurus di $(KOPI_HOME)/blobs"
+
+# The review desk on the demo data: fresh random passwords for the demo accounts are printed.
+serve: setup
+	$(KOPI) run sample_scans
+	$(KOPI) users demo
+	$(KOPI) serve
 
 test: setup
 	$(VENV)/bin/ruff check .

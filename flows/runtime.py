@@ -55,6 +55,11 @@ def reading_context() -> Context:
     return _context(str(load_settings().routing_dir or ""))
 
 
+def forget_context() -> None:
+    """Reload templates and routing on next use (after the admin replaced the routing files)."""
+    _context.cache_clear()
+
+
 @lru_cache(maxsize=4)
 def _context(routing_dir: str) -> Context:
     templates = default_templates()

@@ -96,6 +96,7 @@ class FieldValue(_Frozen):
     candidates: tuple[str, ...] = ()
     needs_review: bool = False
     reasons: tuple[Reason, ...] = ()
+    confirmed_by: str | None = None  # the reviewer who checked or corrected it against the image
 
 
 class ChoiceValue(_Frozen):
@@ -112,6 +113,7 @@ class ChoiceValue(_Frozen):
     candidates: tuple[str, ...] = ()  # options a reviewer should consider, best first
     needs_review: bool = False
     reasons: tuple[Reason, ...] = ()
+    confirmed_by: str | None = None
 
 
 class SignatureCheck(_Frozen):
@@ -126,6 +128,7 @@ class SignatureCheck(_Frozen):
     stamp_score: float = 0.0
     confidence: float = Field(ge=0, le=1)
     box: Box
+    confirmed_by: str | None = None
 
 
 class RouteKind(StrEnum):

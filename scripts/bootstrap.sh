@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine for kopi: the system programs it calls (tesseract with
 # Indonesian data, poppler, fonts) and a virtualenv with the package. Safe to re-run: it only
-# installs what is missing. Usage: scripts/bootstrap.sh [--browser]
+# installs what is missing. Usage: scripts/bootstrap.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,8 +10,8 @@ PYTHON=${PYTHON:-python3}
 packages=(tesseract-ocr tesseract-ocr-ind tesseract-ocr-osd poppler-utils
           fonts-dejavu-core fonts-humor-sans fonts-dkg-handwriting fonts-comic-neue
           fonts-breip fonts-klee fonts-rufscript
-          postgresql)  # the server binaries: tests run the store against a real PostgreSQL too
-[[ " $* " == *" --browser "* ]] && packages+=(chromium)
+          postgresql  # the server binaries: tests run the store against a real PostgreSQL too
+          chromium)  # the review desk's browser tests drive Debian's Chromium through Playwright
 
 missing=()
 for p in "${packages[@]}"; do

@@ -44,3 +44,27 @@ def test_samples_generate_writes_files_and_truth(tmp_path):
                                  "--seed", "3", "--today", "2026-11-23"])
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "_truth").glob("*.json"))) >= 2
+
+
+def test_accounts_need_a_real_password_and_a_known_unit(kopi_home):
+    from sqlalchemy import select
+
+    from flows.runtime import store
+    from pipeline.store.models import User
+    from web.security import authenticate
+
+    result = runner.invoke(app, ["users", "add", "rina", "--peran", "reviewer"], input="pendek\n")
+    assert result.exit_code == 1 and "minimal 10" in result.output
+    result = runner.invoke(app, ["users", "add", "budi", "--peran", "skpd", "--skpd", "TIDAKADA"], input="kata-sandi-panjang\n")
+    assert result.exit_code == 1 and "kode SKPD" in result.output
+    result = runner.invoke(app, ["users", "add", "Rina", "--peran", "reviewer"], input="kata-sandi-panjang\n")
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["users", "add", "rina", "--peran", "admin"], input="kata-sandi-lain-lagi\n")
+    assert result.exit_code == 1 and "sudah dipakai" in result.output
+    result = runner.invoke(app, ["users", "demo"])
+    assert result.exit_code == 0 and "demo-pemeriksa" in result.output
+    with store().session() as session:
+        user = session.scalar(select(User).where(User.username == "rina"))
+        assert user.password_hash.startswith("$argon2id$") and "kata-sandi-panjang" not in user.password_hash
+        assert authenticate(session, "RINA ", "kata-sandi-panjang", "127.0.0.1") is not None
+        assert authenticate(session, "rina", "salah-sama-sekali", "127.0.0.1") is None

@@ -33,6 +33,7 @@ EXPECTED_RECORD = {
     (Status.DUPLICATE, RecordAction.REOPEN): Status.NEEDS_REVIEW,
     (Status.FAILED, RecordAction.REOPEN): Status.NEEDS_REVIEW,
     (Status.FAILED, RecordAction.REJECT): Status.REJECTED,
+    (Status.FAILED, RecordAction.RETURN): Status.RETURNED,
 }
 EXPECTED_ITEM = {
     (ItemState.ROUTED, ItemAction.ACKNOWLEDGE): ItemState.ACKNOWLEDGED,

@@ -3,7 +3,7 @@ messages are in Indonesian, as staff read them. One module per command group."""
 
 from __future__ import annotations
 
-from pipeline.cli import forms, intake, outputs, queue, records, routes, samples  # noqa: F401 - registers the commands
+from pipeline.cli import forms, intake, outputs, queue, records, routes, samples, users  # noqa: F401 - registers the commands
 from pipeline.cli.common import app, err
 from pipeline.errors import ConfigError, KopiError
 

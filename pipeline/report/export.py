@@ -15,7 +15,7 @@ SCHEMA_VERSION = 1
 
 def nested_row(record: FormRecord, templates: TemplateSet, audience: Audience,
                record_id: int | None = None, tracking: str | None = None,
-               lapor_id: str | None = None) -> dict[str, Any]:
+               lapor_id: str | None = None, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     identity = record.identity
     template = templates.get(identity.form_id, identity.version) if identity else None
     row: dict[str, Any] = {
@@ -36,18 +36,21 @@ def nested_row(record: FormRecord, templates: TemplateSet, audience: Audience,
         "status_label": STATUS_LABELS[record.status],
         "confidential": bool(template and is_confidential(record, template)),
         "fields": {}, "choices": {}, "signatures": {}, "routes": [], "reasons": [], "notes": [],
+        "history": history or [],
     }
     for fv in record.fields:
         value = shown_value(record, template, fv.name, fv.value, audience) if template else fv.value
         raw = fv.raw if audience is Audience.REVIEWER else None
         row["fields"][fv.name] = {"value": value, "confidence": fv.confidence,
-                                  "needs_review": fv.needs_review, "code": fv.code, "raw": raw}
+                                  "needs_review": fv.needs_review, "code": fv.code, "raw": raw,
+                                  "confirmed_by": fv.confirmed_by}
     for cv in record.choices:
         row["choices"][cv.name] = {"selected": list(cv.selected), "confidence": cv.confidence,
-                                   "needs_review": cv.needs_review}
+                                   "needs_review": cv.needs_review, "confirmed_by": cv.confirmed_by}
     for sc in record.signatures:
         row["signatures"][sc.role] = {"signed": sc.signed, "stamped": sc.stamped,
-                                      "required": sc.required, "confidence": sc.confidence}
+                                      "required": sc.required, "confidence": sc.confidence,
+                                      "confirmed_by": sc.confirmed_by}
     row["routes"] = [{"target": r.target, "kind": r.kind.value, "rule": r.rule} for r in record.routes]
     row["reasons"] = [{"code": r.code.value, "field": r.field, "message": r.message}
                       for r in record.all_reasons()]
@@ -72,4 +75,10 @@ def flat_row(nested: dict[str, Any]) -> dict[str, Any]:
     flat["reason_codes"] = "|".join(r["code"] for r in nested["reasons"])
     flat["reasons"] = " | ".join(r["message"] for r in nested["reasons"])
     flat["notes"] = " | ".join(r["message"] for r in nested["notes"])
+    flat["confirmed_fields"] = "|".join(
+        [n for n, v in nested["fields"].items() if v.get("confirmed_by")]
+        + [n for n, v in nested["choices"].items() if v.get("confirmed_by")]
+        + [f"ttd_{r}" for r, v in nested["signatures"].items() if v.get("confirmed_by")])
+    flat["history"] = " | ".join(f"{h['at'][:16].replace('T', ' ')} {h['actor']}: {h['action']}"
+                                 + (f" ({h['note']})" if h.get("note") else "") for h in nested["history"])
     return flat

@@ -14,6 +14,7 @@ WITHHELD = "[dirahasiakan]"
 
 class Audience(StrEnum):
     PUBLIC = "public"  # reports, SKPD exports: NIK/phone masked, confidential identity withheld
+    OWNER = "owner"  # the unit that must act: NIK/phone in full, confidential identity still withheld
     REVIEWER = "reviewer"  # Prokopimda reviewers: everything, in full
 
 
@@ -55,6 +56,8 @@ def shown_value(record: FormRecord, template: Template, name: str, value: str | 
     f = template.field(name)
     if f.identity and is_confidential(record, template):
         return WITHHELD
+    if audience is Audience.OWNER:
+        return value
     if f.type is FieldType.NIK:
         return mask_nik(value)
     if f.type is FieldType.PHONE:

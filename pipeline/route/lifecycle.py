@@ -79,6 +79,7 @@ RECORD_TRANSITIONS: dict[tuple[Status, RecordAction], Status] = {
     (Status.DUPLICATE, RecordAction.REOPEN): Status.NEEDS_REVIEW,
     (Status.FAILED, RecordAction.REOPEN): Status.NEEDS_REVIEW,
     (Status.FAILED, RecordAction.REJECT): Status.REJECTED,
+    (Status.FAILED, RecordAction.RETURN): Status.RETURNED,  # e.g. a corrupt file: ask for it again
 }
 
 ITEM_TRANSITIONS: dict[tuple[ItemState, ItemAction], ItemState] = {

@@ -69,6 +69,11 @@ class Store:
         with self._sessions() as session, session.begin():
             yield session
 
+    def unit_of_work(self) -> Session:
+        """A session the caller commits itself (the web app: commit before the redirect that shows
+        the change, roll back on a refused correction and still render the page)."""
+        return self._sessions()
+
     def close(self) -> None:
         self.engine.dispose()
 

@@ -226,3 +226,31 @@ class TrackingCounter(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class User(Base):
+    """A person who signs in to the review desk. Passwords are stored as argon2 hashes only."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))  # reviewer | skpd | admin
+    unit_code: Mapped[str | None] = mapped_column(String(32))  # the SKPD of an skpd user
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=now_wita)
+
+
+class LoginAttempt(Base):
+    """Sign-in attempts, for slowing down password guessing."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), default=now_wita)
+    success: Mapped[bool] = mapped_column(Boolean)

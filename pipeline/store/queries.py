@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from pipeline.record import FormRecord
+from pipeline.route.lifecycle import ACTION_LABELS
 from pipeline.store.models import Document, Event, QueueItem, Record, RouteRow
 
 
@@ -71,3 +73,11 @@ def queue_items(session: Session, target: str | None, limit: int,
 
 def history(session: Session, record_id: int) -> list[Event]:
     return list(session.scalars(select(Event).where(Event.record_id == record_id).order_by(Event.id)))
+
+
+def history_rows(session: Session, record_id: int) -> list[dict[str, Any]]:
+    """A record's history as export rows: who did what, when, to which unit's item."""
+    targets = dict(session.execute(select(QueueItem.id, QueueItem.target).where(QueueItem.record_id == record_id)).all())
+    return [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+             "label": ACTION_LABELS.get(e.action, e.action), "from": e.from_state, "to": e.to_state,
+             "unit": targets.get(e.queue_item_id), "note": e.note} for e in history(session, record_id)]

@@ -1,0 +1,163 @@
+"""A reviewer's work on the store: corrections checked like OCR values, nothing saved when a value
+is refused, signatures confirmed, approval routes by the corrected values, every step an event."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from conftest import REFERENCE_DAY
+from pipeline import ingest
+from pipeline.pages import Context, process_page
+from pipeline.reasons import ReasonCode
+from pipeline.record import FormRecord, Reason, SourceRef, Status
+from pipeline.report.display import display_value
+from pipeline.report.privacy import WITHHELD, Audience, shown_value
+from pipeline.samples.writer import TRUTH_DIR, SampleContext, write_sample_set
+from pipeline.settings import Settings
+from pipeline.store.db import open_store
+from pipeline.store.models import Event, QueueItem, Record
+from pipeline.store.records import FileOutcome, PageOutcome, save_file_outcome
+from pipeline.store.review import (
+    CorrectionError,
+    Filters,
+    exception_counts,
+    exception_queue,
+    next_exception,
+    return_to_village,
+    settle,
+)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory, templates, gazetteer, routing):
+    """Four typed complaint and activity pages read by the real stages, with their truth."""
+    inbox = tmp_path_factory.mktemp("review-inbox")
+    write_sample_set(inbox, SampleContext(templates, gazetteer, routing, seed=71, today=REFERENCE_DAY), 4,
+                     first_serial=71_000, handwriting_share=0.0, bad_files=False)
+    ctx = Context(templates, gazetteer, routing)
+    out = []
+    for path in sorted(p for p in inbox.iterdir() if p.is_file()):
+        data = path.read_bytes()
+        source = SourceRef(sha256=ingest.sha256(data), filename=path.name, media_type=ingest.media_type(data),
+                           page=1, pages=1)
+        truth = json.loads((inbox / TRUTH_DIR / f"{path.name}.json").read_text())["pages"][0]
+        out.append((process_page(ingest.page_image(data, 1), source, ctx).record, truth))
+    return ctx, out
+
+
+@pytest.fixture()
+def store(kopi_home):
+    s = open_store(Settings(home=kopi_home, database_url=f"sqlite:///{kopi_home / 'kopi.db'}"))
+    yield s
+    s.close()
+
+
+def _held(record: FormRecord) -> FormRecord:
+    """The record as if a text field and the village head's signature were in doubt."""
+    field = next(fv for fv in record.fields if fv.type in ("nik", "phone", "date"))
+    fields = tuple(fv.model_copy(update={"needs_review": True, "confidence": 0.4,
+                                         "reasons": (Reason.of(ReasonCode.FIELD_LOW_CONFIDENCE, fv.name,
+                                                               label=fv.name, read=fv.raw, confidence=40),)})
+                   if fv.name == field.name else fv for fv in record.fields)
+    signatures = tuple(sc.model_copy(update={"signed": False, "stamped": False if sc.stamp_expected else None})
+                       if sc.role == "kepala_desa" else sc for sc in record.signatures)
+    missing = next(sc for sc in record.signatures if sc.role == "kepala_desa")
+    return record.model_copy(update={
+        "status": Status.NEEDS_REVIEW, "fields": fields, "signatures": signatures, "routes": (),
+        "reasons": (Reason.of(ReasonCode.SIGNATURE_MISSING, missing.name, label=missing.label),)})
+
+
+def _save(store, record: FormRecord) -> int:
+    save_file_outcome(store, FileOutcome(record.source.sha256, record.source.filename, "image/jpeg", 1,
+                                         (PageOutcome(record, None),)))
+    with store.session() as s:
+        return s.scalar(select(Record.id).where(Record.serial == record.identity.serial))
+
+
+def _truth_text(ctx: Context, record: FormRecord, truth: dict, name: str) -> str:
+    f = ctx.templates.get(record.identity.form_id).field(name)
+    return display_value(f, truth["values"][name]) if truth["values"][name] else ""
+
+
+def test_a_refused_value_saves_nothing_and_says_why(store, pages):
+    ctx, read = pages
+    record = _held(read[0][0])
+    record_id = _save(store, record)
+    doubtful = next(fv for fv in record.fields if fv.needs_review)
+    with store.session() as s:
+        events_before = len(s.scalars(select(Event).where(Event.record_id == record_id)).all())
+    with pytest.raises(CorrectionError) as refused:
+        with store.session() as s:
+            settle(s, record_id, ctx, "rina", {doubtful.name: "12"}, {}, {"kepala_desa": {"signed": True, "stamped": True}})
+    assert list(refused.value.problems) == [doubtful.name]
+    assert "sesuai" in refused.value.problems[doubtful.name] or "tidak" in refused.value.problems[doubtful.name]
+    with store.session() as s:
+        row = s.get(Record, record_id)
+        assert row.status == "needs_review"
+        assert len(s.scalars(select(Event).where(Event.record_id == record_id)).all()) == events_before
+
+
+def test_an_unsigned_form_cannot_be_approved_until_the_signature_is_confirmed(store, pages):
+    ctx, read = pages
+    record, truth = read[1]
+    record = _held(record)
+    record_id = _save(store, record)
+    doubtful = next(fv for fv in record.fields if fv.needs_review)
+    typed = {doubtful.name: _truth_text(ctx, record, truth, doubtful.name)}
+    with pytest.raises(CorrectionError, match="Tanda tangan"):
+        with store.session() as s:
+            settle(s, record_id, ctx, "rina", typed, {}, {})
+    with store.session() as s:
+        settle(s, record_id, ctx, "rina", typed, {}, {"kepala_desa": {"signed": True, "stamped": True}})
+    with store.session() as s:
+        row = s.get(Record, record_id)
+        stored = FormRecord.model_validate(row.data)
+        assert row.status == "routed"
+        assert stored.field(doubtful.name).confirmed_by == "rina"
+        assert stored.signature("kepala_desa").signed and stored.signature("kepala_desa").confirmed_by == "rina"
+        untouched = [fv for fv in stored.fields if fv.name != doubtful.name]
+        assert all(fv.confirmed_by is None for fv in untouched)
+        assert not any(r.code is ReasonCode.SIGNATURE_MISSING for r in stored.reasons)
+        items = {i.target for i in s.scalars(select(QueueItem).where(QueueItem.record_id == record_id))}
+        assert items and items == {r.target for r in stored.routes}
+        actions = [e.action for e in s.scalars(select(Event).where(Event.record_id == record_id).order_by(Event.id))]
+        assert actions.index("corrected") < actions.index("approve") < actions.index("queued", actions.index("approve"))
+        corrected = s.scalar(select(Event).where(Event.record_id == record_id, Event.action == "corrected"))
+        assert doubtful.name in corrected.note  # which fields changed; the values stay out of the history
+
+
+def test_the_queue_filters_counts_and_next_item(store, pages):
+    ctx, read = pages
+    ids = [_save(store, _held(record)) for record, _ in read[:3]]
+    with store.session() as s:
+        waiting = exception_queue(s, Filters())
+        assert [e.record_id for e in waiting] == ids
+        assert exception_counts(s)["reason"][ReasonCode.SIGNATURE_MISSING.value] == 3
+        form_id = waiting[0].form_id
+        assert {e.form_id for e in exception_queue(s, Filters(form_id=form_id))} == {form_id}
+        assert exception_queue(s, Filters(reason="tidak_ada")) == []
+        assert exception_queue(s, Filters(older_than_days=3)) == []  # all arrived just now
+        assert next_exception(s, Filters()) == ids[0]
+        assert next_exception(s, Filters(), after=ids[0]) == ids[1]
+    with store.session() as s:
+        return_to_village(s, ids[0], "rina", "Foto buram; mohon difoto ulang.")
+    with store.session() as s:
+        assert next_exception(s, Filters()) == ids[1]
+        assert s.get(Record, ids[0]).status == "returned"
+
+
+def test_the_owning_unit_sees_nik_and_phone_but_never_a_confidential_complainant(pages, templates):
+    _, read = pages
+    complaint = next(r for r, _ in read if r.identity.form_id == "KIM-02")
+    template = templates.get("KIM-02")
+    nik = next(fv for fv in complaint.fields if fv.type == "nik")
+    assert shown_value(complaint, template, nik.name, "6304011203900001", Audience.OWNER) == "6304011203900001"
+    assert shown_value(complaint, template, nik.name, "6304011203900001", Audience.PUBLIC) == "630401******0001"
+    option = template.field(template.confidential_flag).options[0].value
+    secret = complaint.model_copy(update={"choices": tuple(
+        cv.model_copy(update={"selected": (option,)}) if cv.name == template.confidential_flag else cv
+        for cv in complaint.choices)})
+    assert shown_value(secret, template, nik.name, "6304011203900001", Audience.OWNER) == WITHHELD

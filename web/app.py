@@ -1,0 +1,72 @@
+"""The review desk: a small server-rendered web app (FastAPI + Jinja2, a few lines of JavaScript)
+where Prokopimda reviewers clear exceptions and SKPD staff work their queues. Indonesian
+throughout; every page checks the role and, for SKPD staff, the unit, on the server."""
+
+from __future__ import annotations
+
+from importlib import resources
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from pipeline.record import WITA
+from pipeline.settings import Settings, load_settings
+from web import security
+from web.deps import LoginRequired
+
+TEMPLATES = Jinja2Templates(directory=str(resources.files("web") / "templates"))
+
+
+def _wita(moment: datetime | None, fmt: str = "%d-%m-%Y %H.%M") -> str:
+    """Every time staff read is WITA, whatever zone the database handed back."""
+    return moment.astimezone(WITA).strftime(fmt) if moment else "-"
+
+
+TEMPLATES.env.filters["wita"] = _wita
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                               "script-src 'self'; form-action 'self'; frame-ancestors 'none'",
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    app = FastAPI(title="Meja Periksa KIM PRODUK KOPI", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    https = __import__("os").environ.get("KOPI_HTTPS") == "1"
+    app.add_middleware(SessionMiddleware, secret_key=security.secret_key(settings.home), session_cookie="kopi_sesi",
+                       max_age=security.SESSION_HOURS * 3600, same_site="strict", https_only=https)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):  # noqa: ANN001, ANN202
+        response: Response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(f"/masuk?lanjut={request.url.path}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def error_page(request: Request, exc: HTTPException) -> HTMLResponse:
+        titles = {400: "Permintaan tidak valid", 403: "Tidak diizinkan", 404: "Tidak ditemukan",
+                  429: "Terlalu banyak percobaan"}
+        return TEMPLATES.TemplateResponse(request, "error.html", {
+            "title": titles.get(exc.status_code, "Terjadi kesalahan"), "message": exc.detail,
+            "user": None}, status_code=exc.status_code)
+
+    from web import views_admin, views_auth, views_files, views_inbox, views_overview, views_review
+
+    for module in (views_auth, views_review, views_inbox, views_overview, views_admin, views_files):
+        app.include_router(module.router)
+    app.mount("/statis", StaticFiles(directory=str(Path(str(resources.files("web") / "static")))), name="statis")
+    return app

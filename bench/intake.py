@@ -37,12 +37,19 @@ import cv2
 HERE = Path(__file__).parent
 WORK = HERE / "work"
 TEXT_TYPES = {"text", "multiline", "desa", "kecamatan"}
+HARD_DEFECTS = 0.2  # share of photos with a capture defect in the hard set
+HARD_DUPLEX = 0.5  # share of PDFs scanned duplex (blank backs, some sheets upside down)
+HARD_REPEATS = 0.08  # share of photos sent again: another photo of the sheet, or a reused serial
+HARD_VERSION = 2  # bump when the hard set's recipe changes (the cache keys on it)
+CAPTURE_CODES = {"capture_blurry": "blur", "capture_dark": "dark", "capture_glare": "glare",
+                 "capture_low_res": "low_res", "capture_cut_off": "cut_off"}
 
 
-def generate(pages: int, seed: int, handwriting: float) -> Path:
+def generate(pages: int, seed: int, handwriting: float, hard: bool = False) -> Path:
     from pipeline.samples.generate import GENERATOR_VERSION
 
-    target = WORK / f"set-g{GENERATOR_VERSION}-s{seed}-p{pages}-h{int(handwriting * 100)}"
+    kind = f"hard{HARD_VERSION}" if hard else "set"
+    target = WORK / f"{kind}-g{GENERATOR_VERSION}-s{seed}-p{pages}-h{int(handwriting * 100)}"
     if (target / "_truth" / "manifest.json").exists():
         return target
     if target.exists():
@@ -54,8 +61,10 @@ def generate(pages: int, seed: int, handwriting: float) -> Path:
 
     ctx = SampleContext(default_templates(), default_gazetteer(), default_routing(), seed,
                         date(2026, 11, 23))
+    extra = {"defect_share": HARD_DEFECTS, "duplex_share": HARD_DUPLEX, "repeat_share": HARD_REPEATS,
+             "bad_files": True} if hard else {}
     write_sample_set(target, ctx, pages, first_serial=200_000 + seed % 1000 * 100,
-                     handwriting_share=handwriting)
+                     handwriting_share=handwriting, **extra)
     return target
 
 
@@ -104,15 +113,32 @@ def compare(inbox: Path, rows: dict[tuple[str, int], dict]) -> dict[str, Any]:
     per = defaultdict(_bucket)  # key -> counters
     errors: list[dict] = []
     OBSERVATIONS.clear()
-    for truth_file in sorted((inbox / "_truth").glob("*.json")):
-        if truth_file.name == "manifest.json":
-            continue
-        truth = json.loads(truth_file.read_text())
+    truths = [json.loads(t.read_text()) for t in sorted((inbox / "_truth").glob("*.json")) if t.name != "manifest.json"]
+    by_serial = defaultdict(list)
+    for truth in truths:
         for page in truth["pages"]:
+            by_serial[(page["form_id"], page["serial"])].append((truth["file"], page))
+    repeated = {key: pair for key, pair in by_serial.items() if len(pair) > 1}
+    for pair in repeated.values():
+        _compare_repeat(pair, rows, per, errors)
+    for truth in truths:
+        for page in truth["pages"]:
+            if (page["form_id"], page["serial"]) in repeated:
+                continue
             row = rows.get((truth["file"], page["page"]))
-            keys = ["all", f"capture={page['capture']}", f"fill={page['fill_style']}",
-                    f"{page['capture']}+{page['fill_style']}"]
+            defect = page.get("defect")
+            if defect:  # photos that should be retaken: judged on the gate, kept out of the rest
+                keys = [f"defect={defect}", "defect=any"]
+            else:
+                keys = ["all", f"capture={page['capture']}", f"fill={page['fill_style']}",
+                        f"{page['capture']}+{page['fill_style']}"]
+                if page.get("capture_params", {}).get("upside_down"):
+                    keys.append("upside_down")
             _compare_page(page, row, templates.get(page["form_id"]), keys, per, errors, truth["file"])
+            _gate(page, row, defect, per, errors, truth["file"])
+        for blank in truth.get("blank_pages", []):
+            per["all"]["blank_pages"] += 1
+            per["all"]["blank_pages_recorded"] += int((truth["file"], blank) in rows)
         if not truth["pages"]:  # a bad file: expected to fail with a reason
             row = rows.get((truth["file"], 1))
             per["all"]["bad_files"] += 1
@@ -189,6 +215,54 @@ def _compare_page(page: dict, row: dict | None, template: Any, keys: list[str],
         _confusion(add, "sig", state["signed"], sig["signed"])
         if sig["stamped"] is not None:
             _confusion(add, "stamp", state["stamped"], sig["stamped"])
+
+
+def _compare_repeat(pair: list[tuple[str, dict]], rows: dict, per: dict, errors: list) -> None:
+    """Two files with one serial: the same sheet photographed twice must leave one active record
+    and one duplicate; a different sheet with the same serial must wait for review as a conflict.
+    Which of the two counts as the first depends on which the intake saved first."""
+    got = [rows.get((file, page["page"])) for file, page in pair]
+    conflict = any(page.get("conflict") for _, page in pair)
+    kind = "repeat=conflict" if conflict else "repeat=same_sheet"
+    statuses = sorted(r["status"] if r else "missing" for r in got)
+    if conflict:
+        ok = any(r and r["status"] == "needs_review" and any(x["code"] == "serial_conflict" for x in r["reasons"])
+                 for r in got)
+    else:
+        ok = statuses.count("duplicate") == 1 and "missing" not in statuses
+    per[kind]["pairs"] += 1
+    per[kind]["pairs_right"] += int(ok)
+    if not ok:
+        errors.append({"what": f"repeat handled wrongly ({kind})", "files": [f for f, _ in pair],
+                       "statuses": statuses})
+
+
+def _capture_findings(row: dict | None) -> set[str]:
+    if row is None:
+        return set()
+    codes = {r["code"] for r in row["reasons"]} | {n["code"] for n in row.get("notes", [])}
+    return {CAPTURE_CODES[c] for c in codes if c in CAPTURE_CODES}
+
+
+def _gate(page: dict, row: dict | None, defect: str | None, per: dict, errors: list, file: str) -> None:
+    """What the capture gate said. On a normal photo any finding is a false alarm, and a failed
+    record with a capture reason a false rejection; on a defect photo, the right finding is a
+    catch, a correct reading without one is fine, anything else is a miss."""
+    found = _capture_findings(row)
+    failed = row is None or row["status"] == "failed"
+    bucket = per["all"] if not defect else per[f"defect={defect}"]
+    if not defect:
+        bucket["gate_false_alarms"] += int(bool(found))
+        bucket["gate_false_rejections"] += int(bool(found) and failed)
+        if found:
+            errors.append({"file": file, "page": page["page"], "what": "gate flagged a normal photo",
+                           "found": sorted(found), "status": row["status"] if row else None})
+        return
+    for key in (f"defect={defect}", "defect=any"):
+        per[key]["gate_caught"] += int(defect in found)
+        per[key]["gate_other_finding"] += int(bool(found) and defect not in found)
+        per[key]["gate_silent"] += int(not found)
+        per[key]["defect_failed_without_reason"] += int(failed and not found)
 
 
 def _confusion(add: Any, name: str, want: bool, got: bool) -> None:
@@ -298,20 +372,26 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--handwriting", type=float, default=0.35)
+    parser.add_argument("--hard", action="store_true", help="the hard set: capture defects, duplex PDFs, "
+                        "bad files; results in bench/hard.json and hard.md, no baseline")
     args = parser.parse_args()
-    inbox = generate(args.pages, args.seed, args.handwriting)
+    inbox = generate(args.pages, args.seed, args.handwriting, args.hard)
     home = Path(tempfile.mkdtemp(prefix="kopi-bench-"))
     summary, wall = run_flow(inbox, home)
     rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     seconds = [p["seconds"] for f in summary["details"] for p in f["pages"] if p.get("seconds")]
     comparison = compare(inbox, stored_rows(home))
-    with tempfile.TemporaryDirectory() as scratch:
-        base = baseline(page_images(inbox, Path(scratch)))
+    if args.hard:
+        base = {"pages": 0, "seconds": 0, "pages_per_minute": 0, "seconds_per_page_median": 0}
+    else:
+        with tempfile.TemporaryDirectory() as scratch:
+            base = baseline(page_images(inbox, Path(scratch)))
     pages = summary["pages"]
     report = {
         "set": {"dir": str(inbox.relative_to(HERE.parent)), "pages": pages, "seed": args.seed,
-                "handwriting_share": args.handwriting},
+                "handwriting_share": args.handwriting, "hard": args.hard,
+                "defect_share": HARD_DEFECTS if args.hard else 0, "duplex_share": HARD_DUPLEX if args.hard else 0},
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "speed": {
             "flow_wall_seconds": round(wall, 1),
@@ -321,7 +401,8 @@ def main() -> None:
             "peak_rss_mb_flow_process": round(rss_self, 1),
             "peak_rss_mb_largest_child": round(rss_children, 1),
             "baseline_full_page_tesseract": base,
-            "speedup_vs_baseline": round((60 * pages / wall) / base["pages_per_minute"], 2),
+            "speedup_vs_baseline": round((60 * pages / wall) / base["pages_per_minute"], 2)
+            if base["pages_per_minute"] else None,
             "note": "flow wall time includes starting Prefect's embedded server; per-page times are "
                     "reading one page (straighten, OCR, checks) inside a task",
         },
@@ -334,11 +415,33 @@ def main() -> None:
         "accepted_errors": [e for e in comparison["errors"] if "field" in e],
         "unsafe_routes": [e for e in comparison["errors"] if e.get("what", "").startswith("routed")],
         "wrong_villages": [e for e in comparison["errors"] if e.get("what", "").startswith("village")],
+        "gate": _gate_summary(comparison["by"]),
+        "gate_false_alarms": [e for e in comparison["errors"] if e.get("what", "").startswith("gate")],
     }
-    (HERE / "results.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
-    (HERE / "results.md").write_text(markdown(report))
+    name = "hard" if args.hard else "results"
+    (HERE / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    (HERE / f"{name}.md").write_text(markdown(report))
     print(markdown(report))
     shutil.rmtree(home, ignore_errors=True)
+
+
+def _gate_summary(by: dict) -> dict[str, Any]:
+    out = {"normal_pages": by.get("all", {}).get("pages", 0),
+           "false_alarms": by.get("all", {}).get("gate_false_alarms", 0),
+           "false_rejections": by.get("all", {}).get("gate_false_rejections", 0),
+           "blank_pages": by.get("all", {}).get("blank_pages", 0),
+           "blank_pages_recorded": by.get("all", {}).get("blank_pages_recorded", 0), "defects": {}}
+    for key, c in sorted(by.items()):
+        if key.startswith("defect="):
+            out["defects"][key.removeprefix("defect=")] = {
+                "pages": c.get("pages", 0), "caught": c.get("gate_caught", 0),
+                "other_finding": c.get("gate_other_finding", 0), "silent": c.get("gate_silent", 0),
+                "failed_without_reason": c.get("defect_failed_without_reason", 0),
+                "identity_read": rates(c)["identity_read"], "accepted_fields_wrong": c.get("fields_accepted_wrong", 0)}
+    for key in ("repeat=same_sheet", "repeat=conflict"):
+        if key in by:
+            out[key.removeprefix("repeat=")] = {"pairs": by[key].get("pairs", 0), "right": by[key].get("pairs_right", 0)}
+    return out
 
 
 def markdown(report: dict) -> str:
@@ -356,6 +459,8 @@ def markdown(report: dict) -> str:
         "|" + "---|" * 16,
     ]
     for key, r in report["accuracy"].items():
+        if not r.get("pages"):
+            continue
         r = {k: v for k, v in r.items() if not k.startswith(("held:", "village:"))}
         lines.append("| " + " | ".join(str(x) for x in (
             key, r["pages"], r["identity_read"], r["field_exact_match"], r["fields_accepted_share"],
@@ -368,6 +473,20 @@ def markdown(report: dict) -> str:
     for kind in kinds:
         counts = [report["villages"].get(f"{kind}:{o}", 0) for o in ("right", "review", "wrong")]
         lines.append(f"- {kind}: {counts[0]} / {counts[1]} / {counts[2]}")
+    g = report.get("gate")
+    if g:
+        lines += ["", f"Capture gate: {g['false_alarms']} findings on {g['normal_pages']} normal pages "
+                  f"({g['false_rejections']} rejected); blank backs {g['blank_pages']}, recorded as forms "
+                  f"{g['blank_pages_recorded']}.", "",
+                  "| defect | pages | caught | other finding | silent | failed w/o reason | identity | wrong accepted |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for name, d in g["defects"].items():
+            lines.append(f"| {name} | {d['pages']} | {d['caught']} | {d['other_finding']} | {d['silent']} | "
+                         f"{d['failed_without_reason']} | {d['identity_read']} | {d['accepted_fields_wrong']} |")
+        for kind, label in (("same_sheet", "same sheet photographed twice -> one duplicate"),
+                            ("conflict", "another sheet with a used serial -> review as conflict")):
+            if kind in g:
+                lines.append(f"\n- {label}: {g[kind]['right']} of {g[kind]['pairs']} pairs right")
     lines += ["", "Typed-fill forms that should have been routed but went to review, by reason and field:", ""]
     lines += [f"- {k}: {v}" for k, v in list(report["held_back"].items())[:15]]
     return "\n".join(lines) + "\n"

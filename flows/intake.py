@@ -56,12 +56,15 @@ def _retry_on_timeout(task: Any, task_run: Any, state: Any) -> bool:
 
 def _read_pages(data: bytes, source: SourceRef, logger: logging.Logger) -> list[PageOutcome]:
     ctx, blob_store = runtime.reading_context(), runtime.blobs()
-    outcomes = []
+    outcomes, blanks = [], []
     for page in range(1, source.pages + 1):
         page_source = source.model_copy(update={"page": page})
         started = time.perf_counter()
         try:
             result = process_page(ingest.page_image(data, page), page_source, ctx)
+            if _is_blank(result.record) and source.pages > 1:
+                blanks.append(PageOutcome(result.record, None))  # the back of a duplex scan
+                continue
             image = blob_store.put_image(result.straightened) if result.straightened is not None else None
             outcomes.append(PageOutcome(result.record, image, time.perf_counter() - started))
         except ToolTimeout:
@@ -72,7 +75,13 @@ def _read_pages(data: bytes, source: SourceRef, logger: logging.Logger) -> list[
             logger.error("halaman %s/%d: %s", source.filename, page, traceback.format_exc())
             crash = InputError(f"{type(error).__name__}: {str(error)[:120]}")
             outcomes.append(PageOutcome(failed_record(page_source, crash), None))
-    return outcomes
+    if blanks:
+        logger.info("%s: %d halaman kosong dilewati", source.filename, len(blanks))
+    return outcomes or blanks[:1]  # an all-blank PDF is still recorded, once, as blank
+
+
+def _is_blank(record: Any) -> bool:
+    return record.status is Status.FAILED and any(r.code is ReasonCode.PAGE_BLANK for r in record.reasons)
 
 
 def _summary(filename: str, status: str, outcome: FileOutcome | None) -> dict[str, Any]:

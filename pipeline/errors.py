@@ -51,6 +51,18 @@ class NotAForm(InputError):
     reason = ReasonCode.NOT_A_FORM
 
 
+class PageBlank(InputError):
+    reason = ReasonCode.PAGE_BLANK
+
+
+class CaptureProblem(InputError):
+    """The photo is too poor to find or read the form; `reason` says what to do differently."""
+
+    def __init__(self, reason: ReasonCode, detail: str = "") -> None:
+        self.reason = reason
+        super().__init__(detail)
+
+
 class UnknownForm(InputError):
     reason = ReasonCode.UNKNOWN_FORM
 

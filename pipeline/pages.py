@@ -12,6 +12,7 @@ import numpy as np
 
 from pipeline.errors import InputError, ToolTimeout
 from pipeline.extract.build import build_record
+from pipeline.extract.capture import check_capture
 from pipeline.extract.category import decide_category
 from pipeline.extract.checks import check_fields, check_preprinted_village
 from pipeline.forms.registry import TemplateSet
@@ -52,6 +53,7 @@ def process_page(image: np.ndarray, source: SourceRef, ctx: Context) -> PageResu
     except InputError as error:
         return PageResult(failed_record(source, error), None, {})
     record = build_record(source, reading, ctx.gazetteer)
+    record = check_capture(record, reading.template, reading.quality)
     record = check_preprinted_village(record, reading.template, ctx.gazetteer)
     record = check_fields(record, reading.template, ctx.gazetteer)
     record = decide_category(record, reading.template)

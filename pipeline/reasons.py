@@ -17,11 +17,18 @@ class ReasonCode(StrEnum):
     FILE_UNSUPPORTED = "file_unsupported"
     FILE_TOO_MANY_PAGES = "file_too_many_pages"
     MARKS_NOT_FOUND = "marks_not_found"
+    PAGE_BLANK = "page_blank"
+    CAPTURE_BLURRY = "capture_blurry"
+    CAPTURE_DARK = "capture_dark"
+    CAPTURE_GLARE = "capture_glare"
+    CAPTURE_LOW_RES = "capture_low_res"
+    CAPTURE_CUT_OFF = "capture_cut_off"
     NOT_A_FORM = "not_a_form"
     UNKNOWN_FORM = "unknown_form"
     IDENTITY_UNREADABLE = "identity_unreadable"
     IDENTITY_MISMATCH = "identity_mismatch"
     DUPLICATE_SERIAL = "duplicate_serial"
+    SERIAL_CONFLICT = "serial_conflict"
     OCR_FAILED = "ocr_failed"
     PROCESSING_ERROR = "processing_error"
     # Fields.
@@ -60,11 +67,24 @@ MESSAGES: dict[ReasonCode, str] = {
     ReasonCode.MARKS_NOT_FOUND: "Tanda registrasi tidak ditemukan: pastikan keempat kotak hitam di "
     "sudut formulir terlihat jelas di foto.",
     ReasonCode.NOT_A_FORM: "Bukan formulir KIM: tidak ada tanda registrasi maupun kode formulir.",
+    ReasonCode.PAGE_BLANK: "Halaman kosong (tidak ada tulisan maupun formulir).",
+    ReasonCode.CAPTURE_BLURRY: "Foto buram{detail}; mohon difoto ulang dengan kamera fokus dan tangan "
+    "diam.",
+    ReasonCode.CAPTURE_DARK: "Foto terlalu gelap; mohon difoto ulang di tempat yang terang.",
+    ReasonCode.CAPTURE_GLARE: "Ada pantulan cahaya yang menutupi sebagian formulir; mohon difoto "
+    "ulang tanpa lampu/sinar yang memantul di kertas.",
+    ReasonCode.CAPTURE_LOW_RES: "Resolusi foto terlalu kecil ({detail}); mohon kirim foto asli "
+    "(bukan tangkapan layar atau foto yang diperkecil), formulir memenuhi layar.",
+    ReasonCode.CAPTURE_CUT_OFF: "Sebagian formulir terpotong di foto ({detail}); mohon difoto ulang "
+    "dengan seluruh halaman terlihat.",
     ReasonCode.UNKNOWN_FORM: "Formulir tidak dikenal ({detail}).",
     ReasonCode.IDENTITY_UNREADABLE: "Kode QR dan nomor seri formulir tidak terbaca.",
     ReasonCode.IDENTITY_MISMATCH: "Identitas formulir tidak konsisten: {detail}.",
     ReasonCode.DUPLICATE_SERIAL: "Formulir {form_id} nomor seri {serial} sudah pernah diterima "
     "(berkas {original}).",
+    ReasonCode.SERIAL_CONFLICT: "Nomor seri {serial} formulir {form_id} sudah dipakai formulir lain "
+    "dengan isi berbeda ({original}, berbeda pada: {fields}); periksa apakah formulir kosong "
+    "difotokopi atau nomor serinya salah.",
     ReasonCode.OCR_FAILED: "Pembacaan teks gagal ({detail}).",
     ReasonCode.PROCESSING_ERROR: "Terjadi kesalahan saat memproses halaman ini ({detail}).",
     ReasonCode.FIELD_MISSING: "Isian \"{label}\" wajib diisi tetapi kosong.",
@@ -118,10 +138,17 @@ LABELS: dict[ReasonCode, str] = {
     ReasonCode.FILE_TOO_MANY_PAGES: "PDF terlalu banyak halaman",
     ReasonCode.MARKS_NOT_FOUND: "Tanda registrasi tidak ditemukan",
     ReasonCode.NOT_A_FORM: "Bukan formulir KIM",
+    ReasonCode.PAGE_BLANK: "Halaman kosong",
+    ReasonCode.CAPTURE_BLURRY: "Foto buram",
+    ReasonCode.CAPTURE_DARK: "Foto terlalu gelap",
+    ReasonCode.CAPTURE_GLARE: "Pantulan cahaya",
+    ReasonCode.CAPTURE_LOW_RES: "Resolusi foto kecil",
+    ReasonCode.CAPTURE_CUT_OFF: "Formulir terpotong",
     ReasonCode.UNKNOWN_FORM: "Formulir tidak dikenal",
     ReasonCode.IDENTITY_UNREADABLE: "Kode formulir tidak terbaca",
     ReasonCode.IDENTITY_MISMATCH: "Identitas formulir tidak konsisten",
     ReasonCode.DUPLICATE_SERIAL: "Nomor seri ganda",
+    ReasonCode.SERIAL_CONFLICT: "Nomor seri sama, isi berbeda",
     ReasonCode.OCR_FAILED: "Pembacaan teks gagal",
     ReasonCode.PROCESSING_ERROR: "Kesalahan pemrosesan",
     ReasonCode.FIELD_MISSING: "Isian wajib kosong",
@@ -149,4 +176,8 @@ LABELS: dict[ReasonCode, str] = {
 }
 
 # Notes: shown to staff, but never keep a form from being routed.
-NOTES: frozenset[ReasonCode] = frozenset({ReasonCode.SCHEDULE_CONFLICT})
+# Capture findings are notes on a form that could be read: the field confidences decide whether it
+# waits for a reviewer, and the note tells the reviewer (and the village) why it was hard.
+NOTES: frozenset[ReasonCode] = frozenset({
+    ReasonCode.SCHEDULE_CONFLICT, ReasonCode.CAPTURE_BLURRY, ReasonCode.CAPTURE_DARK,
+    ReasonCode.CAPTURE_GLARE, ReasonCode.CAPTURE_LOW_RES})

@@ -97,6 +97,7 @@ class FieldValue(_Frozen):
     needs_review: bool = False
     reasons: tuple[Reason, ...] = ()
     confirmed_by: str | None = None  # the reviewer who checked or corrected it against the image
+    evidence: dict[str, float] = {}  # what the confidence was judged on (extract/confidence.py)
 
 
 class ChoiceValue(_Frozen):

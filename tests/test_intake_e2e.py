@@ -25,15 +25,16 @@ def normalise(kind: str, value):
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory, prefect_harness, templates, gazetteer, routing):
-    """Ten typed-fill pages (scans, phone and chat photos, two PDFs), a photo that is not a
-    form and a truncated upload, read once by the flow; then read again."""
+    """Ten typed-fill pages (scans, phone and chat photos, PDFs scanned duplex with blank backs), a
+    photo that is not a form and a truncated upload, read once by the flow; then read again."""
     import os
 
     inbox = tmp_path_factory.mktemp("inbox")
     home = tmp_path_factory.mktemp("home")
     os.environ["KOPI_HOME"] = str(home)
     ctx = SampleContext(templates, gazetteer, routing, seed=31, today=REFERENCE_DAY)
-    write_sample_set(inbox, ctx, 10, first_serial=31_000, handwriting_share=0.0, bad_files=True)
+    write_sample_set(inbox, ctx, 10, first_serial=31_000, handwriting_share=0.0, bad_files=True,
+                     duplex_share=1.0)
     from flows.intake import intake
     from flows.runtime import store
 
@@ -65,6 +66,8 @@ def rows(batch):
 
 
 def test_every_page_becomes_a_record_and_bad_files_become_exceptions(batch, rows):
+    blanks = [(t["file"], b) for t in batch["truths"] for b in t.get("blank_pages", [])]
+    assert blanks and not any(key in rows for key in blanks)  # blank backs are skipped, not records
     for truth in batch["truths"]:
         if truth["pages"]:
             for page in truth["pages"]:

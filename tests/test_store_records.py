@@ -9,7 +9,8 @@ import threading
 
 from sqlalchemy import func, select
 
-from pipeline.record import FormRecord, Identity, Route, RouteKind, SourceRef, Status
+from pipeline.geometry import Box
+from pipeline.record import FieldValue, FormRecord, Identity, Route, RouteKind, SourceRef, Status
 from pipeline.settings import Settings
 from pipeline.store.db import open_store
 from pipeline.store.models import Document, QueueItem, Record
@@ -21,9 +22,16 @@ def settings(kopi_home, database_url) -> Settings:
     return Settings(home=kopi_home, database_url=database_url)
 
 
-def outcome(sha: str, serial: int, status: Status = Status.ROUTED) -> FileOutcome:
+SAME = {"pelapor_nama": "Siti Aminah", "lokasi_kejadian": "Jembatan Handil Bakti",
+        "uraian": "Jembatan kayu rusak sejak banjir bulan lalu.", "tanggal_pengaduan": "2026-11-20"}
+
+
+def outcome(sha: str, serial: int, status: Status = Status.ROUTED, values: dict[str, str] = SAME) -> FileOutcome:
     source = SourceRef(sha256=sha, filename=f"{sha[:4]}.jpg", media_type="image/jpeg", page=1, pages=1)
-    record = FormRecord(source=source, status=status,
+    fields = tuple(FieldValue(name=name, type="date" if name.startswith("tanggal") else "text", value=value,
+                              raw=value, confidence=0.95, box=Box(x=10, y=10, w=50, h=8))
+                   for name, value in values.items())
+    record = FormRecord(source=source, status=status, fields=fields,
                         identity=Identity(form_id="KIM-02", version=1, serial=serial),
                         routes=(Route(target="PUPR", kind=RouteKind.PRIMARY, rule="r", why="w"),
                                 Route(target="BUPATI", kind=RouteKind.COPY, rule="r", why="w")))
@@ -51,6 +59,20 @@ def test_the_same_serial_in_another_file_is_a_duplicate_without_queue_items(sett
         assert second.status == "duplicate" and second.duplicate_of == 1
         assert "aaaa.jpg" in second.data["reasons"][-1]["message"]
     assert counts(store) == (2, 2, 2)
+
+
+def test_the_same_serial_with_different_content_is_a_conflict_for_review(settings):
+    store = open_store(settings)
+    save_file_outcome(store, outcome("a" * 64, 8))
+    other = {"pelapor_nama": "Ahmad Fauzi", "lokasi_kejadian": "Pasar Marabahan",
+             "uraian": "Sampah menumpuk di depan pasar.", "tanggal_pengaduan": "2026-11-21"}
+    save_file_outcome(store, outcome("b" * 64, 8, values=other))
+    with store.session() as s:
+        second = s.scalar(select(Record).where(Record.id == 2))
+        assert second.status == "needs_review" and second.duplicate_of is None
+        conflict = second.data["reasons"][-1]
+        assert conflict["code"] == "serial_conflict" and "isi berbeda" in conflict["message"]
+    assert counts(store) == (2, 2, 2)  # no queue items for the conflicting copy
 
 
 def test_two_intakes_saving_at_once_leave_one_copy(settings):

@@ -24,6 +24,7 @@ from web.security import CurrentUser
 router = APIRouter()
 PX_PER_MM = 8.0  # the straightened pages are stored at the reading resolution
 PAGE_WIDTH = 1240
+CROP_WIDTH = 1000
 
 
 def _page(row: Record) -> np.ndarray:
@@ -91,4 +92,7 @@ def field_crop(record_id: int, name: str, user: CurrentUser = Depends(current_us
     image = _page(row)
     crop = image[max(0, int(box.y * PX_PER_MM)):int(box.bottom * PX_PER_MM),
                  max(0, int(box.x * PX_PER_MM)):int(box.right * PX_PER_MM)]
-    return _jpeg(crop, 90)
+    if crop.shape[1] > CROP_WIDTH:  # wider than the panel shows it
+        scale = CROP_WIDTH / crop.shape[1]
+        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return _jpeg(crop, 85)

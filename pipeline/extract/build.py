@@ -3,6 +3,7 @@ and a reason for every doubt. Pure: no I/O, no store."""
 
 from __future__ import annotations
 
+from pipeline.extract.confidence import calibrated, evidence
 from pipeline.extract.dates import parse_date_groups, parse_date_text
 from pipeline.extract.names import clean_name
 from pipeline.extract.nik import parse_nik
@@ -20,8 +21,8 @@ from pipeline.ocr.zones import FieldText
 from pipeline.reasons import ReasonCode
 from pipeline.record import ChoiceValue, FieldValue, FormRecord, Reason, SignatureCheck, SourceRef
 
-# A value is accepted without review only at or above this confidence (0..1), unless the
-# template sets `min_confidence` for the field. Comb fields must also have one character per
+# Without a calibration model (pipeline/extract/confidence.py) a value is accepted without review
+# only at or above this confidence (0..1), unless the template sets `min_confidence` for the field. Comb fields must also have one character per
 # inked cell; names matched to the gazetteer must match exactly.
 # Chosen from `make bench` (bench/results.json, risk_coverage_typed_scan_phone): the lowest
 # threshold at which about 1 in 100 accepted values or fewer is wrong, per kind of field.
@@ -78,17 +79,24 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
         return FieldValue(name=f.name, type=f.type.value, value=None, confidence=0.0, box=f.box,
                           needs_review=True, reasons=(reason,))
     parsed = _parse(f, text, gazetteer)
-    confidence = text.conf * parsed.confidence
-    if f.comb is not None and not text.comb_consistent:
+    comb_ok = text.comb_consistent if f.comb is not None else None
+    ev = evidence(text.text, text.confs or (text.conf,), parsed.confidence, comb_ok)
+    confidence, threshold = text.conf * parsed.confidence, MIN_CONFIDENCE[f.type]
+    model = calibrated(f.type, ev)
+    if model is not None:
+        confidence, threshold = model
+    if comb_ok is False:
         confidence = 0.0  # a digit was missed or doubled: the value cannot be trusted
     reasons = [_reason(code, f, **params) for code, params in parsed.problems]
-    threshold = f.min_confidence if f.min_confidence is not None else MIN_CONFIDENCE[f.type]
+    if f.min_confidence is not None:
+        threshold = f.min_confidence
     if parsed.ok and confidence < threshold:
         reasons.append(_reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read=text.text,
                                confidence=round(confidence * 100)))
     return FieldValue(name=f.name, type=f.type.value, value=parsed.value, raw=text.text,
                       confidence=round(confidence, 3), box=f.box, candidates=parsed.candidates,
-                      needs_review=bool(reasons), reasons=tuple(reasons))
+                      needs_review=bool(reasons), reasons=tuple(reasons),
+                      evidence={k: round(v, 4) for k, v in ev.items()})
 
 
 def place_value(fv: FieldValue, f: FormField, gazetteer: Gazetteer, kecamatan: str | None) -> FieldValue:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipeline.errors import MarksNotFound, NotAForm
+from pipeline.errors import CaptureProblem, MarksNotFound, NotAForm, PageBlank
 from pipeline.forms.registry import TemplateSet
 from pipeline.forms.template import FieldType, Template
 from pipeline.ocr.blank import printed_mask
@@ -17,8 +17,10 @@ from pipeline.ocr.identity import find_qr_anywhere, read_qr, read_serial_digits
 from pipeline.ocr.ink import SignatureReading, is_color_page, read_signature
 from pipeline.ocr.marks import PageLocation, detect_marks, locate_page, straighten
 from pipeline.ocr.omr import ChoiceReading, read_choice
+from pipeline.ocr.quality import PageQuality, assess_image, assess_page, is_blank
 from pipeline.ocr.tesseract import read_words
 from pipeline.ocr.zones import FieldText, assign_words, build_composite
+from pipeline.reasons import ReasonCode
 from pipeline.record import Identity
 
 PX_PER_MM = 8.0  # straightened page resolution (~203 dpi): typed capitals ~25 px tall
@@ -40,6 +42,7 @@ class PageReading:
     choices: dict[str, ChoiceReading]
     signatures: dict[str, SignatureReading]
     timings: dict[str, float] = field(default_factory=dict)
+    quality: PageQuality | None = None
 
 
 class _Clock:
@@ -52,13 +55,24 @@ class _Clock:
         self.t = now
 
 
+CAPTURE_REASONS = {"dark": ReasonCode.CAPTURE_DARK, "low_res": ReasonCode.CAPTURE_LOW_RES,
+                   "blurry": ReasonCode.CAPTURE_BLURRY}
+
+
 def _locate(image: np.ndarray, templates: TemplateSet) -> PageLocation:
     hits = detect_marks(image)
     try:
         return locate_page(image, templates, hits)
-    except MarksNotFound:
+    except MarksNotFound as error:
+        if is_blank(image):
+            raise PageBlank() from None
+        # Say what to do differently when the photo itself is the problem, not "no marks".
+        problem = assess_image(image).problem
+        if problem is not None:
+            detail = f"{max(image.shape[:2])} piksel" if problem == "low_res" else ""
+            raise CaptureProblem(CAPTURE_REASONS[problem], detail) from None
         if hits or find_qr_anywhere(image) is not None:
-            raise
+            raise error from None
         raise NotAForm("tidak ada tanda registrasi maupun kode QR") from None
 
 
@@ -109,6 +123,8 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
         except KeyError:
             note = f"versi {identity.version} dari {identity.form_id} tidak dikenal"
     template = location.template
+    quality = assess_page(location.homography, template, image.shape[:2], page.rgb, page.flat, page.printed,
+                          px_per_mm)
     clock.lap("identity")
     texts, empty = _read_fields(page, template)
     clock.lap("ocr")
@@ -119,4 +135,4 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
                   for f in template.fields if f.type is FieldType.SIGNATURE}
     clock.lap("signatures")
     return PageReading(template, location, page, identity, note, texts, empty, choices, signatures,
-                       clock.laps)
+                       clock.laps, quality)

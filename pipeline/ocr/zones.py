@@ -53,6 +53,7 @@ class FieldText:
     conf: float  # 0..1; the weakest word's confidence
     words: int
     filled: tuple[int, ...] = ()  # comb fields: inked cells per group (what `groups` should hold)
+    confs: tuple[float, ...] = ()  # every word's confidence, 0..1, in reading order
 
     @property
     def comb_consistent(self) -> bool:
@@ -171,5 +172,6 @@ def assign_words(words: list[Word], composite: Composite) -> dict[str, FieldText
             groups = tuple("".join(p) for p in parts)
         text = " ".join(w.text for w in found)
         conf = min((w.conf for w in found), default=0.0) / 100.0
-        out[zone.field] = FieldText(zone.field, text, groups, conf, len(found), zone.filled)
+        out[zone.field] = FieldText(zone.field, text, groups, conf, len(found), zone.filled,
+                                    tuple(w.conf / 100.0 for w in found))
     return out

@@ -692,3 +692,74 @@ def simulate(style: str, page: np.ndarray, rng: np.random.Generator) -> Capture:
     if style == "chat":
         return simulate_chat(page, rng)
     raise ValueError(f"unknown capture style {style!r}; expected one of {', '.join(STYLES)}")
+
+
+# ------------------------------------------------------------------------------------------------
+# Capture defects: photos a reader should send back, not guess at
+# ------------------------------------------------------------------------------------------------
+
+DEFECTS = ("blur", "dark", "glare", "low_res", "cut_off")
+
+
+def _glare_spot(image: np.ndarray, rng: np.random.Generator, corners: np.ndarray) -> tuple[np.ndarray, dict]:
+    """A lamp or window reflected in glossy paper: a soft spot that clips to white."""
+    h, w = image.shape[:2]
+    u, v = rng.uniform(0.25, 0.75, size=2)
+    top = corners[0] + (corners[1] - corners[0]) * u
+    bottom = corners[3] + (corners[2] - corners[3]) * u
+    cx, cy = top + (bottom - top) * v
+    page_w = float(np.linalg.norm(corners[1] - corners[0]))
+    rx, ry = page_w * rng.uniform(0.12, 0.2), page_w * rng.uniform(0.08, 0.14)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    d = ((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2
+    alpha = np.clip(1.6 - d, 0, 1)[..., None]  # flat clipped core, soft rim
+    out = image.astype(np.float32) * (1 - alpha) + 255 * alpha
+    return np.clip(out, 0, 255).astype(np.uint8), {"glare_centre": [float(cx), float(cy)],
+                                                    "glare_radii": [float(rx), float(ry)]}
+
+
+def apply_defect(capture: Capture, defect: str, rng: np.random.Generator) -> Capture:
+    """The capture with one thing a careful photographer would have avoided."""
+    image, corners = capture.image, np.asarray(capture.page_corners, dtype=np.float64)
+    params: dict = {"defect": defect}
+    if defect == "blur":
+        sigma = float(rng.uniform(3.0, 6.0)) * max(image.shape[:2]) / 2000
+        image = cv2.GaussianBlur(image, (0, 0), sigma)
+        params["defect_sigma_px"] = sigma
+    elif defect == "dark":
+        gain = float(rng.uniform(0.12, 0.22))
+        noisy = image.astype(np.float32) * gain + rng.normal(0, 2.5, image.shape).astype(np.float32)
+        image = np.clip(noisy, 0, 255).astype(np.uint8)
+        params["defect_gain"] = gain
+    elif defect == "glare":
+        image, p = _glare_spot(image, rng, corners)
+        params.update(p)
+    elif defect == "low_res":
+        long_side = int(rng.integers(380, 520))
+        scale = long_side / max(image.shape[:2])
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        corners = corners * scale
+        params["defect_long_side"] = long_side
+    elif defect == "cut_off":
+        ys = corners[:, 1]
+        cut = int(ys.min() + (ys.max() - ys.min()) * rng.uniform(0.6, 0.8))
+        image = image[:cut]
+        params["defect_cut_row"] = cut
+    else:
+        raise ValueError(f"unknown defect {defect!r}; expected one of {', '.join(DEFECTS)}")
+    quality = 85
+    encoded = encode_jpeg(image, quality)
+    return Capture(decode_rgb(encoded), encoded, ".jpg", capture.style, np.float32(corners),
+                   jsonable({**capture.params, **params}))
+
+
+def blank_back(rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
+    """The empty back of a sheet in a duplex scan: paper, scanner noise, a little show-through."""
+    w, h = size
+    level = rng.uniform(238, 250)
+    page = np.full((h, w), level, np.float32) + rng.normal(0, 1.5, (h, w)).astype(np.float32)
+    for _ in range(int(rng.integers(0, 4))):  # a few specks of dust
+        x, y = int(rng.integers(0, w)), int(rng.integers(0, h))
+        cv2.circle(page, (x, y), int(rng.integers(1, 3)), float(rng.uniform(120, 200)), -1)
+    page = np.clip(page, 0, 255).astype(np.uint8)
+    return np.dstack([page] * 3)

@@ -7,7 +7,7 @@ reader would do with it, computed from the routing data without going through th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -37,6 +37,9 @@ class PageSpec:
     capture: str  # scan | phone | chat
     fill_style: str  # typed | handwriting
     preprinted: bool
+    defect: str | None = None  # a photo a careful photographer would have retaken (capture.DEFECTS)
+    take: int = 0  # > 0: the same sheet photographed again (another photo of the same paper)
+    conflict: bool = False  # another sheet carrying a serial already used (a photocopied blank)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class FileSpec:
     name: str
     kind: str  # image | pdf | not_a_form | corrupt
     pages: tuple[PageSpec, ...]
+    duplex: bool = False  # pdf: every sheet scanned front and (blank) back
 
 
 def page_rng(seed: int, index: int, purpose: int = 0) -> np.random.Generator:
@@ -52,8 +56,14 @@ def page_rng(seed: int, index: int, purpose: int = 0) -> np.random.Generator:
 
 def plan_samples(count: int, seed: int, *, first_serial: int, handwriting_share: float = 0.35,
                  bad_files: bool = False, form_ids: tuple[str, ...] = ("KIM-01", "KIM-02"),
-                 captures: dict[str, float] | None = None, pdf_share: float = 0.6) -> list[FileSpec]:
-    """`count` pages grouped into files: photos one page each, scans partly bundled into PDFs."""
+                 captures: dict[str, float] | None = None, pdf_share: float = 0.6,
+                 defect_share: float = 0.0, duplex_share: float = 0.0,
+                 repeat_share: float = 0.0) -> list[FileSpec]:
+    """`count` pages grouped into files: photos one page each, scans partly bundled into PDFs.
+    `defect_share` of the photos get one capture defect; `duplex_share` of the PDFs are duplex
+    scans with blank backs; `repeat_share` of the photos are sent twice (half as a second photo of
+    the same sheet, half as another sheet with the same serial). They draw from their own random
+    streams, so a plan without them is the same as before they existed."""
     shares = captures or CAPTURE_SHARES
     rng = np.random.default_rng([seed, 1_000_003])
     styles, weights = list(shares), np.array(list(shares.values()), dtype=float)
@@ -80,10 +90,45 @@ def plan_samples(count: int, seed: int, *, first_serial: int, handwriting_share:
         files.append(FileSpec(f"{p.capture}_{len(files) + 1:04d}", "image", (p,)))
     if pending_scans:
         files.append(FileSpec(f"scan_{len(files) + 1:04d}.pdf", "pdf", tuple(pending_scans)))
+    files = _with_hard_cases(files, seed, defect_share, duplex_share)
+    files += _repeats(files, seed, repeat_share, len(pages))
     if bad_files:
         files.append(FileSpec(f"foto_bukan_formulir_{len(files) + 1:04d}", "not_a_form", ()))
         files.append(FileSpec(f"rusak_{len(files) + 1:04d}.jpg", "corrupt", ()))
     return files
+
+
+def _with_hard_cases(files: list[FileSpec], seed: int, defect_share: float,
+                     duplex_share: float) -> list[FileSpec]:
+    from pipeline.samples.capture import DEFECTS
+
+    rng = np.random.default_rng([seed, 1_000_007])
+    out = []
+    for f in files:
+        if f.kind == "image" and f.pages[0].capture != "scan" and rng.random() < defect_share:
+            defect = str(rng.choice(DEFECTS))
+            f = replace(f, name=f"{f.name}_{defect}", pages=(replace(f.pages[0], defect=defect),))
+        elif f.kind == "pdf" and rng.random() < duplex_share:
+            f = replace(f, duplex=True, name=f.name.replace(".pdf", "_duplex.pdf"))
+        out.append(f)
+    return out
+
+
+def _repeats(files: list[FileSpec], seed: int, share: float, count: int) -> list[FileSpec]:
+    rng = np.random.default_rng([seed, 1_000_009])
+    photos = [f for f in files if f.kind == "image" and not f.pages[0].defect]
+    out = []
+    for n, f in enumerate(photos):
+        if rng.random() >= share:
+            continue
+        page = f.pages[0]
+        if n % 2 == 0:
+            again = replace(page, take=1, capture=str(rng.choice(["phone", "chat"])))
+            out.append(FileSpec(f"{again.capture}_{len(files) + len(out) + 1:04d}_lagi", "image", (again,)))
+        else:
+            other = replace(page, index=count + 10_000 + n, conflict=True)
+            out.append(FileSpec(f"{other.capture}_{len(files) + len(out) + 1:04d}_seri_sama", "image", (other,)))
+    return out
 
 
 def make_page(templates: TemplateSet, gazetteer: Gazetteer, spec: PageSpec, seed: int,
@@ -143,6 +188,9 @@ def page_truth(spec: PageSpec, fill: Fill, template: Template, routing: RoutingC
                     "variant": fill.meta.get("desa_variant")},
         "capture": spec.capture,
         "fill_style": spec.fill_style,
+        "defect": spec.defect,
+        "take": spec.take,
+        "conflict": spec.conflict,
         "written": fill.written,
         "values": fill.values,
         "choices": fill.choices,

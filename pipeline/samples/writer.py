@@ -20,7 +20,7 @@ from pipeline import fonts
 from pipeline.forms.registry import TemplateSet
 from pipeline.gazetteer import Gazetteer
 from pipeline.route.config import RoutingConfig
-from pipeline.samples.capture import simulate, simulate_phone, simulate_scan
+from pipeline.samples.capture import apply_defect, blank_back, simulate, simulate_phone, simulate_scan
 from pipeline.samples.content import corpus
 from pipeline.samples.draw import wrap
 from pipeline.samples.generate import (
@@ -58,11 +58,13 @@ def _write(path: Path, data: bytes) -> Path:
 def _image_file(ctx: SampleContext, spec: FileSpec, out: Path) -> tuple[Path, dict[str, Any]]:
     page_spec = spec.pages[0]
     page, fill, template = make_page(ctx.templates, ctx.gazetteer, page_spec, ctx.seed, ctx.today)
-    rng = page_rng(ctx.seed, page_spec.index, 1)
+    rng = page_rng(ctx.seed, page_spec.index, 1 + 10 * page_spec.take)
     if page_spec.capture == "phone":
         capture = simulate_phone(page, rng, long_side=ctx.phone_long_side)
     else:
         capture = simulate(page_spec.capture, page, rng)
+    if page_spec.defect:
+        capture = apply_defect(capture, page_spec.defect, page_rng(ctx.seed, page_spec.index, 2))
     path = _write(out / f"{spec.name}{capture.suffix}", capture.encoded)
     truth = page_truth(page_spec, fill, template, ctx.routing)
     truth["page"] = 1
@@ -72,21 +74,30 @@ def _image_file(ctx: SampleContext, spec: FileSpec, out: Path) -> tuple[Path, di
 
 
 def _pdf_file(ctx: SampleContext, spec: FileSpec, out: Path) -> tuple[Path, dict[str, Any]]:
-    images, truths = [], []
-    for number, page_spec in enumerate(spec.pages, start=1):
+    """A flatbed PDF; a duplex one has a blank back after every sheet and some sheets fed upside
+    down (the scanner does not care which way up a sheet goes in)."""
+    images, truths, blanks = [], [], []
+    for page_spec in spec.pages:
         page, fill, template = make_page(ctx.templates, ctx.gazetteer, page_spec, ctx.seed, ctx.today)
-        capture = simulate_scan(page, page_rng(ctx.seed, page_spec.index, 1), dpi_in=SAMPLE_DPI,
-                                dpi_out=PDF_DPI)
-        images.append(Image.fromarray(capture.image))
+        rng = page_rng(ctx.seed, page_spec.index, 1)
+        capture = simulate_scan(page, rng, dpi_in=SAMPLE_DPI, dpi_out=PDF_DPI)
+        image, upside_down = capture.image, False
+        if spec.duplex and page_rng(ctx.seed, page_spec.index, 3).random() < 0.3:
+            image, upside_down = np.ascontiguousarray(image[::-1, ::-1]), True
+        images.append(Image.fromarray(image))
         truth = page_truth(page_spec, fill, template, ctx.routing)
-        truth.update(page=number, page_corners=np.asarray(capture.page_corners).round(1).tolist(),
-                     capture_params=capture.params)
+        truth.update(page=len(images), page_corners=np.asarray(capture.page_corners).round(1).tolist(),
+                     capture_params={**capture.params, "upside_down": upside_down})
         truths.append(truth)
+        if spec.duplex:
+            back = blank_back(page_rng(ctx.seed, page_spec.index, 4), (image.shape[1], image.shape[0]))
+            images.append(Image.fromarray(back))
+            blanks.append(len(images))
     buffer = io.BytesIO()
     stamp = datetime(ctx.today.year, ctx.today.month, ctx.today.day).timetuple()
     images[0].save(buffer, "PDF", save_all=True, append_images=images[1:], resolution=PDF_DPI,
                    quality=80, creationDate=stamp, modDate=stamp)
-    return _write(out / spec.name, buffer.getvalue()), {"pages": truths}
+    return _write(out / spec.name, buffer.getvalue()), {"pages": truths, "blank_pages": blanks}
 
 
 def _letter_page(rng: np.random.Generator) -> np.ndarray:
@@ -123,11 +134,13 @@ def _bad_file(ctx: SampleContext, spec: FileSpec, index: int, out: Path) -> tupl
 def write_sample_set(out: Path, ctx: SampleContext, count: int, *, first_serial: int,
                      handwriting_share: float = 0.35, bad_files: bool = False,
                      captures: dict[str, float] | None = None, pdf_share: float = 0.6,
+                     defect_share: float = 0.0, duplex_share: float = 0.0, repeat_share: float = 0.0,
                      progress: Callable[[Path], None] | None = None) -> list[Path]:
     """Generate `count` form pages (plus two bad files when asked) into `out`."""
     plan = plan_samples(count, ctx.seed, first_serial=first_serial,
                         handwriting_share=handwriting_share, bad_files=bad_files, captures=captures,
-                        pdf_share=pdf_share)
+                        pdf_share=pdf_share, defect_share=defect_share, duplex_share=duplex_share,
+                        repeat_share=repeat_share)
     written, manifest = [], []
     for index, spec in enumerate(plan):
         if spec.kind == "image":

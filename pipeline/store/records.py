@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pipeline.extract.sameness import compare_content
 from pipeline.extract.schedule import conflicts
 from pipeline.forms.registry import TemplateSet
 from pipeline.forms.template import Template
@@ -92,7 +93,19 @@ def _record_row(record: FormRecord) -> Record:
 
 
 def _as_duplicate(record: FormRecord, original: Record) -> FormRecord:
+    """The same serial again: the same sheet photographed twice is a duplicate of the first record;
+    different content under the same serial waits for a reviewer as a conflict."""
     assert record.identity is not None
+    sameness = compare_content(record, FormRecord.model_validate(original.data))
+    where = f"berkas {original.page.document.filename}"
+    if original.tracking_number:
+        where = f"{original.tracking_number}, {where}"
+    if not sameness.same:
+        labels = ", ".join(sameness.differing[:4]) or "isian yang terbaca"
+        reason = Reason.of(ReasonCode.SERIAL_CONFLICT, form_id=record.identity.form_id,
+                           serial=record.identity.serial_text, original=where, fields=labels)
+        return record.model_copy(update={"status": Status.NEEDS_REVIEW, "routes": (),
+                                         "reasons": record.reasons + (reason,)})
     reason = Reason.of(ReasonCode.DUPLICATE_SERIAL, form_id=record.identity.form_id,
                        serial=record.identity.serial_text,
                        original=original.page.document.filename)
@@ -149,7 +162,7 @@ def _add_document(session: Session, outcome: FileOutcome, run_id: int | None,
             record = _as_duplicate(record, original)
         record = _with_schedule_notes(session, record, templates)
         row = _record_row(record)
-        row.duplicate_of = original.id if original is not None else None
+        row.duplicate_of = original.id if original is not None and record.status is Status.DUPLICATE else None
         doc.page_rows.append(Page(page_no=record.source.page, image_sha256=page.image_sha256, record=row))
         session.flush()
         if record.identity is not None and original is None and record.status is not Status.FAILED:

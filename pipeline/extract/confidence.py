@@ -1,0 +1,95 @@
+"""How far to trust a reading: evidence about it, turned into a calibrated probability that the
+value is exactly right, and the per-kind threshold above which it is accepted without review.
+
+The evidence is what a careful reader would look at: how sure tesseract was of its weakest word
+and on average, whether the value parsed cleanly, whether a comb has one character per inked
+cell, and whether the words are words at all (against the Indonesian word list that ships in
+Debian's tesseract-ocr-ind, plus the gazetteer's names: "Pemhangunan" and "G9." are not).
+
+The probability comes from a logistic model per kind of field, fitted on a generated training set
+that the benchmark never sees (`python -m bench.calibrate` rebuilds
+`pipeline/data/calibration/fields.json` from the repository alone). The threshold for each kind is
+the lowest at which, on that training set, the upper 90% bound of the error among accepted values
+stays under the target: 1 in 200 for values that are only carried along. Without the file (or for
+a kind it does not cover) the older rule applies: the weakest word's confidence times the parser's.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from pipeline.forms.template import FieldType
+
+FEATURES = ("conf_min", "conf_mean", "parse_conf", "comb_ok", "unknown", "unknown_share", "mixed",
+            "n_words", "log_len")
+GROUPS = {FieldType.TEXT: "text", FieldType.MULTILINE: "multiline", FieldType.DATE: "digits",
+          FieldType.TIME: "digits", FieldType.NIK: "digits", FieldType.PHONE: "digits",
+          FieldType.NUMBER: "digits", FieldType.DESA: "place", FieldType.KECAMATAN: "place"}
+_TOKEN = re.compile(r"[0-9A-Za-z']+")
+_LETTERS = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> frozenset[str]:
+    path = resources.files("pipeline") / "data" / "lexicon" / "id.txt.gz"
+    with gzip.open(path.open("rb"), "rt", encoding="utf-8") as handle:
+        return frozenset(line.strip() for line in handle if line.strip())
+
+
+def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bool | None) -> dict[str, float]:
+    words = lexicon()
+    tokens = _TOKEN.findall(text)
+    alpha = [t for t in tokens if t.isalpha() and len(t) >= 2]
+    unknown = sum(1 for t in alpha if not all(p in words for p in _LETTERS.findall(t.lower())))
+    mixed = sum(1 for t in tokens if any(c.isdigit() for c in t) and any(c.isalpha() for c in t))
+    return {
+        "conf_min": min(confs) if confs else 0.0,
+        "conf_mean": sum(confs) / len(confs) if confs else 0.0,
+        "parse_conf": parse_conf,
+        "comb_ok": 1.0 if comb_ok in (None, True) else 0.0,
+        "unknown": float(unknown),
+        "unknown_share": unknown / len(alpha) if alpha else 0.0,
+        "mixed": float(mixed),
+        "n_words": float(len(confs)),
+        "log_len": math.log1p(len(text)),
+    }
+
+
+@dataclass(frozen=True)
+class Model:
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+
+    def probability(self, ev: dict[str, float]) -> float:
+        z = self.intercept + sum(c * (ev[name] - m) / s for name, m, s, c in
+                                 zip(FEATURES, self.mean, self.scale, self.coef, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@lru_cache(maxsize=1)
+def models() -> dict[str, Model]:
+    path = resources.files("pipeline") / "data" / "calibration" / "fields.json"
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(data.get("features", ())) != FEATURES:
+        return {}  # fitted for other evidence: ignore rather than misread it
+    return {group: Model(tuple(m["mean"]), tuple(m["scale"]), tuple(m["coef"]), m["intercept"], m["threshold"])
+            for group, m in data["groups"].items()}
+
+
+def calibrated(field_type: FieldType, ev: dict[str, float]) -> tuple[float, float] | None:
+    """(probability the value is exactly right, acceptance threshold), or None without a model."""
+    model = models().get(GROUPS.get(field_type, ""))
+    if model is None:
+        return None
+    return model.probability(ev), model.threshold

@@ -1,0 +1,56 @@
+"""Is a second form with the same serial the same paper photographed again, or different content
+under a reused serial (a photocopied blank form, a misprint)? Compared on what both readings are
+sure of: a re-photographed sheet agrees on nearly every such value; a different form does not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from pipeline.record import FormRecord
+
+TEXT_TYPES = {"text", "multiline", "desa", "kecamatan"}
+MIN_COMPARED = 3  # fewer shared sure values than this: cannot tell, treat as different
+SAME_SHARE = 0.8  # share of shared sure values that must agree
+TEXT_SIMILAR = 85  # rapidfuzz ratio at which two readings of a text count as the same text
+
+
+@dataclass(frozen=True)
+class Sameness:
+    same: bool
+    compared: int
+    agreed: int
+    differing: tuple[str, ...]  # field names that disagree
+
+
+def _agree(kind: str, a: str, b: str) -> bool:
+    if kind in TEXT_TYPES:
+        return fuzz.ratio(" ".join(a.casefold().split()), " ".join(b.casefold().split())) >= TEXT_SIMILAR
+    return a == b
+
+
+def compare_content(new: FormRecord, old: FormRecord) -> Sameness:
+    old_fields = {fv.name: fv for fv in old.fields}
+    compared, agreed, differing = 0, 0, []
+    for fv in new.fields:
+        other = old_fields.get(fv.name)
+        if other is None or not fv.value or not other.value or fv.needs_review or other.needs_review:
+            continue
+        compared += 1
+        if _agree(fv.type, fv.value, other.value):
+            agreed += 1
+        else:
+            differing.append(fv.name)
+    old_choices = {cv.name: cv for cv in old.choices}
+    for cv in new.choices:
+        other = old_choices.get(cv.name)
+        if other is None or cv.needs_review or other.needs_review or not (cv.selected or other.selected):
+            continue
+        compared += 1
+        if set(cv.selected) == set(other.selected):
+            agreed += 1
+        else:
+            differing.append(cv.name)
+    same = compared >= MIN_COMPARED and agreed >= SAME_SHARE * compared
+    return Sameness(same, compared, agreed, tuple(differing))

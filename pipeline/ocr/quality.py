@@ -1,0 +1,191 @@
+"""Capture quality: is this photo good enough to read, and if not, what should the KIM member do
+differently? Measured cheaply, before any OCR.
+
+Two moments:
+- `assess_image` looks at the whole photo. It only speaks when the form could not be found: a
+  dark, blurred or tiny photo then gets a reason that says so ("Foto buram, mohon difoto ulang")
+  instead of "no marks found".
+- `assess_page` looks at a located form: how many photo pixels cover each millimetre of paper,
+  how much of the form is outside the frame, how sharp the printed edges are, and whether a
+  glare spot washed the print out. The form is read anyway (the gate never throws away a page
+  the reader can manage); what the gate finds becomes a note beside the reasons, and a part
+  of the form outside the photo becomes a reason, because what is not in the photo cannot be
+  read.
+
+Sharpness is the steepness of strong edges relative to their contrast: a sharp step edge rises
+in about one pixel, a blurred one over several. Measured on a known scale (the straightened page,
+or the photo scaled to a fixed size), it is an edge width in millimetres that does not depend on
+what is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from pipeline.forms.template import Template
+
+ASSESS_LONG_SIDE = 1200  # px: the whole photo is judged at this size
+# Thresholds, chosen on the generated defect set (bench/intake.py reports the gate's effect):
+DARK_PAPER = 70  # paper (the 90th percentile of luminance) darker than this: too dark
+MIN_PX_PER_MM = 2.6  # fewer photo pixels per mm of paper: typed capitals are < 8 px tall (normal photos: >= 3.0)
+BLURRY_EDGE_MM = 0.34  # printed edges wider than this on the straightened page (normal photos: <= 0.31)
+BLURRY_EDGE_PX = 2.0  # whole-photo edges wider than this at ASSESS_LONG_SIDE (normal: <= 1.5)
+GLARE_SHARE = 0.008  # printed tiles washed out by a reflection (normal scans <= 0.003)
+CUT_OFF_MM = 3.0  # a field box reaching this far outside the photo is cut off
+BLANK_INK_SHARE = 0.0015  # an empty page has less ink than this (dust, show-through)
+
+
+@dataclass(frozen=True)
+class ImageQuality:
+    paper_level: float  # luminance of the brightest tenth, 0..255
+    edge_px: float  # typical edge width at ASSESS_LONG_SIDE
+    long_side: int
+
+    @property
+    def problem(self) -> str | None:
+        if self.paper_level < DARK_PAPER:
+            return "dark"
+        if self.long_side < 800:
+            return "low_res"
+        if self.edge_px > BLURRY_EDGE_PX:
+            return "blurry"
+        return None
+
+
+@dataclass(frozen=True)
+class PageQuality:
+    px_per_mm: float  # photo pixels per millimetre of paper (the lower of the two axes)
+    edge_mm: float  # typical width of a printed edge on the straightened page
+    glare_share: float  # share of the printed tiles whose print vanished into clipped white
+    cut_fields: tuple[str, ...]  # fields whose box reaches outside the photo
+    paper_level: float = 255.0  # luminance of the brightest tenth of the page, before flattening
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        found = []
+        if self.paper_level < DARK_PAPER:
+            found.append("dark")
+        if self.px_per_mm < MIN_PX_PER_MM:
+            found.append("low_res")
+        if self.edge_mm > BLURRY_EDGE_MM:
+            found.append("blurry")
+        if self.glare_share > GLARE_SHARE:
+            found.append("glare")
+        if self.cut_fields:
+            found.append("cut_off")
+        return tuple(found)
+
+
+def edge_width(gray: np.ndarray, top_share: float = 0.01) -> float:
+    """Typical width, in pixels, of the strongest edges: local contrast over gradient."""
+    if gray.size == 0:
+        return 0.0
+    g = gray.astype(np.float32)
+    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3) / 4.0
+    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3) / 4.0
+    magnitude = cv2.magnitude(gx, gy)
+    kernel = np.ones((7, 7), np.uint8)
+    contrast = cv2.dilate(g, kernel) - cv2.erode(g, kernel)
+    strong = magnitude >= max(8.0, float(np.quantile(magnitude, 1 - top_share)))
+    strong &= contrast > 40
+    if np.count_nonzero(strong) < 50:
+        return 0.0  # nothing with edges: let the other checks speak
+    return float(np.median(contrast[strong] / np.maximum(magnitude[strong], 1e-3)))
+
+
+def assess_image(rgb: np.ndarray) -> ImageQuality:
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
+    long_side = max(gray.shape)
+    scale = ASSESS_LONG_SIDE / long_side
+    small = cv2.resize(gray, None, fx=scale, fy=scale,
+                       interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    return ImageQuality(float(np.percentile(small, 90)), edge_width(small), long_side)
+
+
+def is_blank(rgb: np.ndarray) -> bool:
+    """An empty sheet (the back of a duplex scan): almost nothing darker than its own paper."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
+    scale = ASSESS_LONG_SIDE / max(gray.shape)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    flat = cv2.divide(small, np.maximum(background, 1), scale=255)
+    return float(np.count_nonzero(flat < 170)) / flat.size < BLANK_INK_SHARE
+
+
+def _photo_px_per_mm(homography: np.ndarray, template: Template) -> float:
+    w, h = template.page.width, template.page.height
+    corners = np.array([[[0, 0]], [[w, 0]], [[w, h]], [[0, h]]], dtype=np.float64)
+    p = cv2.perspectiveTransform(corners, homography).reshape(-1, 2)
+    widths = (np.linalg.norm(p[1] - p[0]) + np.linalg.norm(p[2] - p[3])) / 2 / w
+    heights = (np.linalg.norm(p[3] - p[0]) + np.linalg.norm(p[2] - p[1])) / 2 / h
+    return float(min(widths, heights))
+
+
+def _cut_fields(homography: np.ndarray, template: Template, frame: tuple[int, int]) -> tuple[str, ...]:
+    """Fields whose box (widened by CUT_OFF_MM inwards tolerance) falls partly outside the photo."""
+    fh, fw = frame
+    cut = []
+    for f in template.fields:
+        if f.box is None:
+            continue
+        b = f.outline.inset(CUT_OFF_MM) if min(f.outline.w, f.outline.h) > 2 * CUT_OFF_MM else f.outline
+        pts = np.array([[[b.x, b.y]], [[b.right, b.y]], [[b.right, b.bottom]], [[b.x, b.bottom]]], dtype=np.float64)
+        q = cv2.perspectiveTransform(pts, homography).reshape(-1, 2)
+        if (q[:, 0] < 0).any() or (q[:, 1] < 0).any() or (q[:, 0] > fw).any() or (q[:, 1] > fh).any():
+            cut.append(f.name)
+    return tuple(cut)
+
+
+def _glare(page_rgb: np.ndarray, printed: np.ndarray | None, in_frame: np.ndarray, px_per_mm: float) -> float:
+    """Share of the printed parts of the page where the print has vanished into clipped white: a
+    lamp's reflection takes the print under it along, while white paper alone (a flatbed scan)
+    leaves the print dark. Judged in ~5 mm tiles inside the photo's frame."""
+    if printed is None:
+        return 0.0
+    radius = max(1, int(round(0.45 * px_per_mm)))  # undo blank.py's widening: the print itself
+    thin = cv2.erode(printed.astype(np.uint8), np.ones((2 * radius + 1, 2 * radius + 1), np.uint8))
+    clipped = (page_rgb.min(axis=2) >= 245).astype(np.uint8) & thin
+    tile = max(4, int(round(5 * px_per_mm)))
+    h, w = thin.shape
+    th, tw = h // tile, w // tile
+    if th == 0 or tw == 0:
+        return 0.0
+
+    def tiles(a: np.ndarray) -> np.ndarray:
+        return a[: th * tile, : tw * tile].reshape(th, tile, tw, tile).sum(axis=(1, 3))
+
+    prints, lost = tiles(thin), tiles(clipped)
+    inside = tiles(in_frame.astype(np.uint8)) >= tile * tile * 0.95
+    printed_tiles = inside & (prints >= tile)
+    glare = printed_tiles & (lost >= 0.8 * prints)
+    return float(glare.sum()) / max(1.0, float(printed_tiles.sum()))
+
+
+def _in_frame(homography: np.ndarray, frame: tuple[int, int], shape: tuple[int, int], px_per_mm: float) -> np.ndarray:
+    """Which pixels of the straightened page came from inside the photo."""
+    out_to_image = homography @ np.diag([1 / px_per_mm, 1 / px_per_mm, 1.0])
+    ones = np.full(frame, 255, np.uint8)
+    return cv2.warpPerspective(ones, out_to_image, (shape[1], shape[0]),
+                               flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0) > 0
+
+
+def assess_page(homography: np.ndarray, template: Template, frame: tuple[int, int], page_rgb: np.ndarray,
+                page_flat: np.ndarray, printed: np.ndarray | None, px_per_mm: float) -> PageQuality:
+    """`homography` maps template mm to photo px; `frame` is the photo's (height, width)."""
+    gray = page_flat
+    if printed is not None:  # judge sharpness on the form's own print: known, crisp edges
+        band = cv2.dilate(printed.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        gray = np.where(band, page_flat, 255).astype(np.uint8)
+    in_frame = _in_frame(homography, frame, page_flat.shape, px_per_mm)
+    raw = cv2.cvtColor(page_rgb, cv2.COLOR_RGB2GRAY)
+    paper = float(np.percentile(raw[in_frame], 90)) if in_frame.any() else 0.0
+    return PageQuality(
+        px_per_mm=_photo_px_per_mm(homography, template),
+        edge_mm=edge_width(gray) / px_per_mm,
+        glare_share=_glare(page_rgb, printed, in_frame, px_per_mm),
+        cut_fields=_cut_fields(homography, template, frame),
+        paper_level=paper,
+    )

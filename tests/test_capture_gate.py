@@ -1,0 +1,72 @@
+"""The capture gate on generated photos: each defect gets its own Indonesian reason (or note), a
+good photo gets none, and an empty back of a duplex scan is recognised as blank."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import REFERENCE_DAY
+from pipeline.errors import CaptureProblem, PageBlank
+from pipeline.pages import Context, process_page
+from pipeline.reasons import ReasonCode, message_for
+from pipeline.record import SourceRef
+from pipeline.samples.capture import apply_defect, blank_back, simulate_phone
+from pipeline.samples.generate import PageSpec, make_page, page_rng
+from pipeline.ocr.quality import assess_image, is_blank
+from pipeline.ocr.read import read_page
+
+SOURCE = SourceRef(sha256="0" * 64, filename="foto.jpg", media_type="image/jpeg", page=1, pages=1)
+
+
+@pytest.fixture(scope="module")
+def photo(templates, gazetteer):
+    """One typed complaint photographed with a phone, upright, no defect."""
+    spec = PageSpec(index=3, form_id="KIM-02", serial=88_003, capture="phone", fill_style="typed",
+                    preprinted=False)
+    page, _, _ = make_page(templates, gazetteer, spec, 13, REFERENCE_DAY)
+    rng = page_rng(13, 3, 1)
+    return simulate_phone(page, rng, long_side=2000)
+
+
+def _codes(record) -> set[str]:
+    return {r.code.value for r in record.reasons} | {n.code.value for n in record.notes}
+
+
+def test_a_good_photo_raises_nothing(photo, templates, gazetteer, routing):
+    record = process_page(photo.image, SOURCE, Context(templates, gazetteer, routing)).record
+    assert not {c for c in _codes(record) if c.startswith("capture_")}
+    assert assess_image(photo.image).problem is None
+
+
+@pytest.mark.parametrize("defect, code", [
+    ("blur", ReasonCode.CAPTURE_BLURRY), ("dark", ReasonCode.CAPTURE_DARK),
+    ("glare", ReasonCode.CAPTURE_GLARE), ("low_res", ReasonCode.CAPTURE_LOW_RES),
+    ("cut_off", ReasonCode.CAPTURE_CUT_OFF)])
+def test_each_defect_gets_its_own_reason(photo, templates, gazetteer, routing, defect, code):
+    bad = apply_defect(photo, defect, np.random.default_rng(7))
+    ctx = Context(templates, gazetteer, routing)
+    record = process_page(bad.image, SOURCE, ctx).record
+    assert code.value in _codes(record), (defect, _codes(record))
+    found = next(r for r in (*record.reasons, *record.notes) if r.code is code)
+    assert "foto" in found.message.lower() or "formulir" in found.message.lower()
+    if code is ReasonCode.CAPTURE_CUT_OFF:  # what is not in the photo cannot be read: held
+        assert record.status.value in ("needs_review", "failed")
+
+
+def test_a_blurred_photo_the_reader_cannot_locate_says_blurred_not_no_marks(photo, templates):
+    bad = apply_defect(photo, "blur", np.random.default_rng(3))
+    heavy = apply_defect(bad, "blur", np.random.default_rng(4))  # beyond any chance of finding marks
+    with pytest.raises(CaptureProblem) as refused:
+        read_page(heavy.image, templates)
+    assert refused.value.reason is ReasonCode.CAPTURE_BLURRY
+    assert "buram" in refused.value.message
+
+
+def test_an_empty_sheet_is_blank_and_a_form_is_not(photo, templates):
+    back = blank_back(np.random.default_rng(1), (1654, 2339))
+    assert is_blank(back)
+    assert not is_blank(photo.image)
+    with pytest.raises(PageBlank):
+        read_page(back, templates)
+    assert "kosong" in message_for(ReasonCode.PAGE_BLANK)

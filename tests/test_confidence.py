@@ -1,0 +1,48 @@
+"""Evidence behind a reading's confidence, and telling a re-photographed sheet from a reused serial."""
+
+from __future__ import annotations
+
+from pipeline.extract.confidence import FEATURES, Model, evidence
+from pipeline.extract.sameness import compare_content
+from pipeline.geometry import Box
+from pipeline.record import FieldValue, FormRecord, Identity, SourceRef
+
+BOX = Box(x=10, y=10, w=50, h=8)
+
+
+def test_ocr_slips_are_not_words_and_real_words_are():
+    slip = evidence("Lokasi Pemhangunan Jemhatan", (0.91, 0.93, 0.92), 1.0, None)
+    right = evidence("Lokasi Pembangunan Jembatan", (0.91, 0.93, 0.92), 1.0, None)
+    assert slip["unknown"] == 2 and right["unknown"] == 0
+    assert evidence("G9. Musyawarah", (0.9, 0.95), 1.0, None)["mixed"] == 1
+    assert evidence("Gg. Musyawarah", (0.9, 0.95), 1.0, None)["mixed"] == 0
+    assert evidence("Handil Bakti", (0.9,), 1.0, None)["unknown"] == 0  # gazetteer names count as words
+    ev = evidence("750", (0.93,), 1.0, False)
+    assert ev["comb_ok"] == 0.0 and set(ev) == set(FEATURES)
+
+
+def test_the_model_is_monotone_in_its_evidence():
+    n = len(FEATURES)
+    model = Model(mean=(0.0,) * n, scale=(1.0,) * n,
+                  coef=tuple(2.0 if f == "conf_min" else -1.0 if f == "unknown" else 0.0 for f in FEATURES),
+                  intercept=0.0, threshold=0.9)
+    base = evidence("Jalan Rusak", (0.8, 0.9), 1.0, None)
+    better = {**base, "conf_min": 0.99}
+    worse = {**base, "unknown": 2.0}
+    assert model.probability(better) > model.probability(base) > model.probability(worse)
+
+
+def _record(serial: int, **values: str) -> FormRecord:
+    source = SourceRef(sha256="a" * 64, filename="a.jpg", media_type="image/jpeg", page=1, pages=1)
+    fields = tuple(FieldValue(name=k, type="text", value=v, confidence=0.95, box=BOX) for k, v in values.items())
+    return FormRecord(source=source, identity=Identity(form_id="KIM-02", version=1, serial=serial), fields=fields)
+
+
+def test_a_second_photo_of_the_same_sheet_agrees_and_another_sheet_does_not():
+    first = _record(5, nama="Siti Aminah", lokasi="Jembatan Handil Bakti", uraian="Jembatan kayu rusak parah")
+    again = _record(5, nama="Siti Aminah", lokasi="Jembatan Handil Baktl", uraian="Jembatan kayu rusak parah")
+    other = _record(5, nama="Ahmad Fauzi", lokasi="Pasar Marabahan", uraian="Sampah menumpuk di pasar")
+    assert compare_content(again, first).same
+    verdict = compare_content(other, first)
+    assert not verdict.same and set(verdict.differing) == {"nama", "lokasi", "uraian"}
+    assert not compare_content(_record(5, nama="Siti Aminah"), first).same  # too little to tell

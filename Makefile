@@ -8,7 +8,7 @@ KOPI := $(VENV)/bin/kopi
 export KOPI_HOME ?= $(CURDIR)/var
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: setup demo serve test bench sample-scans clean
+.PHONY: setup demo serve test bench calibrate sample-scans clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -51,6 +51,10 @@ bench: setup
 	$(PY) -m bench.intake --hard --pages 200 --seed 2029
 	$(PY) -m bench.classify
 	$(PY) -m bench.identity --samples 40
+
+# Refits pipeline/data/calibration/fields.json on training seeds the benchmarks never use.
+calibrate: setup
+	$(PY) -m bench.calibrate
 
 # Regenerates the committed sample set (about 20 pages, under 5 MB).
 sample-scans: setup

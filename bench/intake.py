@@ -417,6 +417,7 @@ def main() -> None:
         "wrong_villages": [e for e in comparison["errors"] if e.get("what", "").startswith("village")],
         "gate": _gate_summary(comparison["by"]),
         "gate_false_alarms": [e for e in comparison["errors"] if e.get("what", "").startswith("gate")],
+        "repeat_errors": [e for e in comparison["errors"] if e.get("what", "").startswith("repeat")],
     }
     name = "hard" if args.hard else "results"
     (HERE / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))

@@ -92,8 +92,10 @@ def test_ticks_and_signatures_match_the_truth(batch, rows):
 
 
 def test_accepted_values_are_right_and_most_values_are_accepted(batch, rows, templates):
-    """The issue's bar for typed fills: at least 98 % of auto-accepted values exactly right
-    (here 97 %, as the sample is ~120 values), and most values accepted."""
+    """Typed fills: auto-accepted values are right (at most one slip in this ~120-value sample;
+    the benchmark measures the rate on thousands), and three in four values need no reviewer.
+    One-line text is accepted only above the calibrated threshold (pipeline/extract/confidence.py),
+    which trades some straight-through values for far fewer accepted slips."""
     accepted, wrong, total = 0, [], 0
     for truth in batch["truths"]:
         for page in truth["pages"]:
@@ -107,22 +109,59 @@ def test_accepted_values_are_right_and_most_values_are_accepted(batch, rows, tem
                     if normalise(types[name], got["value"]) != normalise(types[name], want):
                         wrong.append((truth["file"], name, want, got["value"]))
     assert total >= 100
-    assert 1 - len(wrong) / accepted >= 0.97, wrong
-    assert accepted / total >= 0.85
+    assert len(wrong) <= 1, wrong
+    assert accepted / total >= 0.75
 
 
-def test_routes_match_the_truth_and_unsigned_forms_are_never_routed(batch, rows):
-    routed = 0
+@pytest.fixture(scope="module")
+def reviewed(batch, rows, templates):
+    """The batch after a reviewer cleared every held form that a perfect reader would route, by
+    typing what the page says into the doubtful fields (pipeline.store.review.settle, as the review
+    desk does). Returns the export rows afterwards."""
+    import os
+
+    from flows.reports import write_export
+    from flows.runtime import reading_context, store
+    from pipeline.report.display import display_value
+    from pipeline.report.privacy import Audience
+    from pipeline.store.review import settle
+
+    os.environ["KOPI_HOME"] = str(batch["home"])
     for truth in batch["truths"]:
         for page in truth["pages"]:
             row = rows[(truth["file"], page["page"])]
+            if row["status"] != "needs_review" or page["expected"]["status"] != "routed":
+                continue
+            template = templates.get(page["form_id"])
+            typed = {name: display_value(template.field(name), page["values"][name]) if page["values"][name] else ""
+                     for name, fv in row["fields"].items() if fv["needs_review"]}
+            ticked = {name: page["choices"].get(name, []) for name, cv in row["choices"].items() if cv["needs_review"]}
+            marks = {role: page["signatures"][role] for role, sc in row["signatures"].items()
+                     if role in page["signatures"]}
+            with store().session() as session:
+                settle(session, row["record_id"], reading_context(), "pemeriksa-uji", typed, ticked, marks)
+    out = batch["home"] / "reviewed.jsonl"
+    write_export("jsonl", out, audience=Audience.REVIEWER)
+    return {(r["source_file"], r["page"]): r for r in map(json.loads, out.read_text().splitlines())}
+
+
+def test_routes_match_the_truth_and_unsigned_forms_are_never_routed(batch, rows, reviewed):
+    routed = 0
+    for truth in batch["truths"]:
+        for page in truth["pages"]:
+            before, after = rows[(truth["file"], page["page"])], reviewed[(truth["file"], page["page"])]
             if page["expected"]["status"] == "needs_review":
-                assert row["status"] != "routed", (truth["file"], page["expected"]["reasons"])
-            if row["status"] == "routed":
-                routed += 1
-                got = sorted((r["target"], r["kind"]) for r in row["routes"])
-                assert got == sorted((r["target"], r["kind"]) for r in page["expected"]["routes"])
-    assert routed >= 1
+                assert before["status"] != "routed", (truth["file"], page["expected"]["reasons"])
+                assert after["status"] != "routed"
+                continue
+            assert after["status"] == "routed", (truth["file"], after["reasons"])
+            routed += 1
+            got = sorted((r["target"], r["kind"]) for r in after["routes"])
+            assert got == sorted((r["target"], r["kind"]) for r in page["expected"]["routes"])
+            if before["status"] != "routed":  # the reviewer's values are marked as theirs
+                assert any(f["confirmed_by"] == "pemeriksa-uji" for f in after["fields"].values()) or \
+                    any(c["confirmed_by"] == "pemeriksa-uji" for c in after["choices"].values())
+    assert routed >= 3
 
 
 def test_rerunning_the_inbox_adds_nothing(batch):
@@ -168,6 +207,9 @@ def test_two_intakes_at_once_leave_one_record_and_one_queue_item_per_unit(tmp_pa
         from flows.runtime import store
         from pipeline.store.models import QueueItem, Record
 
+        from pipeline.route.lifecycle import IllegalTransition, RecordAction
+        from pipeline.store.workflow import apply_record_action
+
         summaries = []
         runs = [threading.Thread(target=lambda: summaries.append(intake(str(inbox)))) for _ in range(2)]
         for run in runs:
@@ -175,11 +217,28 @@ def test_two_intakes_at_once_leave_one_record_and_one_queue_item_per_unit(tmp_pa
         for run in runs:
             run.join()
         with store().session() as session:
+            held = [r.id for r in session.scalars(select(Record).where(Record.status == "needs_review"))]
+        refused = []
+
+        def approve(record_id: int) -> None:  # two reviewers approving the same form at once
+            try:
+                with store().session() as session:
+                    apply_record_action(session, record_id, RecordAction.APPROVE, "uji")
+            except (IllegalTransition, Exception) as exc:  # noqa: BLE001 - the loser of the race
+                refused.append(type(exc).__name__)
+
+        approvals = [threading.Thread(target=approve, args=(i,)) for i in held for _ in range(2)]
+        for a in approvals:
+            a.start()
+        for a in approvals:
+            a.join()
+        with store().session() as session:
             records = session.scalars(select(Record)).all()
             pairs = [(q.record_id, q.target) for q in session.scalars(select(QueueItem))]
             numbers = [r.tracking_number for r in records if r.tracking_number]
         assert sum(s["files_new"] for s in summaries) == len(list(inbox.glob("*.*")))
-        assert len(records) == 5 and len(pairs) == len(set(pairs)) and pairs
+        assert len(records) == 5 and pairs and len(pairs) == len(set(pairs))
+        assert len(refused) == len(held)  # each form approved once; the second approval refused
         assert len(numbers) == len(set(numbers))
     finally:
         if previous is None:
@@ -188,7 +247,7 @@ def test_two_intakes_at_once_leave_one_record_and_one_queue_item_per_unit(tmp_pa
             os.environ["KOPI_HOME"] = previous
 
 
-def test_activity_forms_feed_the_leaders_agenda(batch, rows):
+def test_activity_forms_feed_the_leaders_agenda(batch, reviewed):
     from datetime import date, datetime, time
 
     from flows.reports import write_agenda
@@ -196,7 +255,7 @@ def test_activity_forms_feed_the_leaders_agenda(batch, rows):
     from pipeline.report.weekly import Week
 
     activity = next(page for truth in batch["truths"] for page in truth["pages"]
-                    if page["form_id"] == "KIM-01" and rows[(truth["file"], page["page"])]["status"] == "routed")
+                    if page["form_id"] == "KIM-01" and reviewed[(truth["file"], page["page"])]["status"] == "routed")
     day = date.fromisoformat(activity["values"]["tanggal"])
     ics, pdf = write_agenda(Week.containing(datetime.combine(day, time(12), WITA)), batch["home"] / "agenda")
     assert activity["serial"] and "BEGIN:VEVENT" in ics.read_text()

@@ -75,6 +75,26 @@ def test_the_same_serial_with_different_content_is_a_conflict_for_review(setting
     assert counts(store) == (2, 2, 2)  # no queue items for the conflicting copy
 
 
+def test_processes_opening_a_fresh_store_at_once_all_get_the_schema(settings):
+    # Two intake runs (or a run and the web app) may be the first to open the database.
+    errors, barrier = [], threading.Barrier(4)
+
+    def first_open() -> None:
+        barrier.wait()
+        try:
+            open_store(settings).close()
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=first_open) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert counts(open_store(settings)) == (0, 0, 0)
+
+
 def test_two_intakes_saving_at_once_leave_one_copy(settings):
     store = open_store(settings)
     results = []

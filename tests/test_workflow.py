@@ -107,3 +107,22 @@ def test_history_cannot_be_changed_or_removed(store):
                 s.execute(text(statement), {"r": record_id})
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(Event)) == 5
+
+
+def test_two_reviewers_acting_on_one_form_at_once_cannot_both_succeed(store):
+    from pipeline.store.workflow import ChangedMeanwhile
+
+    record_id = save(store, "a", 1, Status.NEEDS_REVIEW)
+    first = store.unit_of_work()
+    stale = first.get(Record, record_id)
+    assert stale.status == "needs_review"  # the first reviewer has the form open
+    with store.session() as s:  # the second approves it meanwhile
+        apply_record_action(s, record_id, RecordAction.APPROVE, "Budi")
+    with pytest.raises(ChangedMeanwhile, match="petugas lain"):
+        apply_record_action(first, record_id, RecordAction.RETURN, "Rina", "foto buram")
+    first.rollback()
+    first.close()
+    with store.session() as s:
+        assert s.get(Record, record_id).status == "routed"
+        actions = [e.action for e in s.scalars(select(Event).where(Event.record_id == record_id))]
+    assert actions.count("approve") == 1 and "return" not in actions

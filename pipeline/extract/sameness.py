@@ -1,6 +1,7 @@
 """Is a second form with the same serial the same paper photographed again, or different content
-under a reused serial (a photocopied blank form, a misprint)? Compared on what both readings are
-sure of: a re-photographed sheet agrees on nearly every such value; a different form does not."""
+under a reused serial (a photocopied blank form, a misprint)? Compared on every value both
+readings have, sure or not: two readings of one sheet agree on nearly all of them (allowing a
+slip where either reading was in doubt), two different sheets on almost none."""
 
 from __future__ import annotations
 
@@ -24,9 +25,11 @@ class Sameness:
     differing: tuple[str, ...]  # field names that disagree
 
 
-def _agree(kind: str, a: str, b: str) -> bool:
+def _agree(kind: str, a: str, b: str, doubtful: bool) -> bool:
     if kind in TEXT_TYPES:
         return fuzz.ratio(" ".join(a.casefold().split()), " ".join(b.casefold().split())) >= TEXT_SIMILAR
+    if doubtful:  # one misread digit in a doubtful reading is still the same number
+        return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
     return a == b
 
 
@@ -35,17 +38,17 @@ def compare_content(new: FormRecord, old: FormRecord) -> Sameness:
     compared, agreed, differing = 0, 0, []
     for fv in new.fields:
         other = old_fields.get(fv.name)
-        if other is None or not fv.value or not other.value or fv.needs_review or other.needs_review:
+        if other is None or not fv.value or not other.value:
             continue
         compared += 1
-        if _agree(fv.type, fv.value, other.value):
+        if _agree(fv.type, fv.value, other.value, fv.needs_review or other.needs_review):
             agreed += 1
         else:
             differing.append(fv.name)
     old_choices = {cv.name: cv for cv in old.choices}
     for cv in new.choices:
         other = old_choices.get(cv.name)
-        if other is None or cv.needs_review or other.needs_review or not (cv.selected or other.selected):
+        if other is None or not (cv.selected or other.selected):
             continue
         compared += 1
         if set(cv.selected) == set(other.selected):

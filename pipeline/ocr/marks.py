@@ -9,9 +9,9 @@ still known to be a KIM-01 or KIM-02.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -43,8 +43,21 @@ class PageLocation:
         return [names[m.id] for m in self.marks]
 
 
-@lru_cache(maxsize=2)
+_LOCAL = threading.local()
+
+
 def _detector(thorough: bool) -> cv2.aruco.ArucoDetector:
+    """One detector per thread: the intake reads two pages at a time in threads, and sharing a
+    detector across threads is not safe in every OpenCV release (opencv/opencv#24807)."""
+    cache = getattr(_LOCAL, "detectors", None)
+    if cache is None:
+        cache = _LOCAL.detectors = {}
+    if thorough not in cache:
+        cache[thorough] = _new_detector(thorough)
+    return cache[thorough]
+
+
+def _new_detector(thorough: bool) -> cv2.aruco.ArucoDetector:
     params = cv2.aruco.DetectorParameters()
     params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
     params.minMarkerPerimeterRate = 0.02
@@ -108,6 +121,7 @@ def locate_page(image: np.ndarray, templates: TemplateSet,
     src = np.vstack([_template_corners(template, i) for i in own])
     dst = np.vstack([h.corners for h in own.values()])
     method = cv2.RANSAC if len(own) >= 3 else 0
+    cv2.setRNGSeed(17)  # RANSAC draws from the thread's generator: the same photo, the same page
     homography, _ = cv2.findHomography(src, dst, method, ransacReprojThreshold=8.0)
     if homography is None:
         raise MarksNotFound("posisi tanda registrasi tidak konsisten")

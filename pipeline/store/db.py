@@ -3,6 +3,7 @@ can share the file) by default; any SQLAlchemy URL, e.g. PostgreSQL, through DAT
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.settings import Settings
@@ -43,10 +44,33 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+# Any constant shared by every kopi process; PostgreSQL advisory locks are keyed by a bigint.
+_MIGRATION_LOCK_KEY = 0x6B6F7069
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Two processes opening a fresh store at once (two intake runs, a run and the web app) must
+    not both create the tables. SQLite's DDL runs outside a transaction under pysqlite, so a
+    file lock beside the database serialises the upgrade; PostgreSQL takes an advisory lock."""
+    database = engine.url.database or ""
+    if engine.dialect.name != "sqlite" or database in ("", ":memory:"):
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent)."""
+    """Bring the schema to the newest migration (idempotent, safe to run concurrently)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
+    with _migration_lock(engine), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from pipeline.errors import KopiError
 from pipeline.record import Route, RouteKind, Status, now_wita
 from pipeline.route.lifecycle import (
+    IllegalTransition,
     ItemAction,
     ItemState,
     RecordAction,
@@ -65,7 +66,20 @@ def create_queue_items(session: Session, record: Record, routes: list[Route] | t
     return created
 
 
-def _set_status(record: Record, status: Status) -> None:
+class ChangedMeanwhile(IllegalTransition):
+    """Someone else changed the form or item between reading it and saving the change."""
+
+
+def _set_status(session: Session, record: Record, before: Status, status: Status) -> None:
+    """Compare-and-set: the change applies only if the status is still `before` in the database,
+    so two reviewers acting on one form at once cannot both succeed."""
+    session.flush()
+    changed = session.execute(update(Record).where(Record.id == record.id, Record.status == before.value)
+                              .values(status=status.value, updated_at=now_wita())
+                              .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:  # the caller's transaction rolls back on the exception
+        raise ChangedMeanwhile(f"formulir {record.tracking_number or record.id} tidak dapat diubah: sudah "
+                               "diubah petugas lain; muat ulang halaman")
     record.status = status.value
     record.updated_at = now_wita()
     record.data = {**record.data, "status": status.value}
@@ -90,7 +104,7 @@ def apply_record_action(session: Session, key: str | int, action: RecordAction, 
     record = get_record(session, key)
     before = Status(record.status)
     after = next_record_state(before, action)
-    _set_status(record, after)
+    _set_status(session, record, before, after)
     add_event(session, record, action.value, actor, before.value, after.value, note)
     if after is Status.ROUTED:
         create_queue_items(session, record, _routes_of(record), actor)
@@ -105,6 +119,11 @@ def apply_item_action(session: Session, item_id: int, action: ItemAction, actor:
     before = ItemState(item.state)
     after = next_item_state(before, action)
     now = now_wita()
+    session.flush()
+    changed = session.execute(update(QueueItem).where(QueueItem.id == item.id, QueueItem.state == before.value)
+                              .values(state=after.value).execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        raise ChangedMeanwhile(f"antrean {item_id} sudah diubah petugas lain; muat ulang halaman")
     item.state, item.updated_at = after.value, now
     item.note = note or item.note
     stamp = {ItemState.ACKNOWLEDGED: "acknowledged_at", ItemState.IN_PROGRESS: "started_at",

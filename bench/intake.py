@@ -40,7 +40,8 @@ TEXT_TYPES = {"text", "multiline", "desa", "kecamatan"}
 HARD_DEFECTS = 0.2  # share of photos with a capture defect in the hard set
 HARD_DUPLEX = 0.5  # share of PDFs scanned duplex (blank backs, some sheets upside down)
 HARD_REPEATS = 0.08  # share of photos sent again: another photo of the sheet, or a reused serial
-HARD_VERSION = 2  # bump when the hard set's recipe changes (the cache keys on it)
+HARD_UNMARKED = 0.08  # share of photos of a form without marks or QR (an older photocopy)
+HARD_VERSION = 3  # bump when the hard set's recipe changes (the cache keys on it)
 CAPTURE_CODES = {"capture_blurry": "blur", "capture_dark": "dark", "capture_glare": "glare",
                  "capture_low_res": "low_res", "capture_cut_off": "cut_off"}
 
@@ -62,7 +63,7 @@ def generate(pages: int, seed: int, handwriting: float, hard: bool = False) -> P
     ctx = SampleContext(default_templates(), default_gazetteer(), default_routing(), seed,
                         date(2026, 11, 23))
     extra = {"defect_share": HARD_DEFECTS, "duplex_share": HARD_DUPLEX, "repeat_share": HARD_REPEATS,
-             "bad_files": True} if hard else {}
+             "unmarked_share": HARD_UNMARKED, "bad_files": True} if hard else {}
     write_sample_set(target, ctx, pages, first_serial=200_000 + seed % 1000 * 100,
                      handwriting_share=handwriting, **extra)
     return target
@@ -127,6 +128,9 @@ def compare(inbox: Path, rows: dict[tuple[str, int], dict]) -> dict[str, Any]:
                 continue
             row = rows.get((truth["file"], page["page"]))
             defect = page.get("defect")
+            if page.get("unmarked"):  # judged on being recognised and held, not on its values
+                _unmarked(page, row, per, errors, truth["file"])
+                continue
             if defect:  # photos that should be retaken: judged on the gate, kept out of the rest
                 keys = [f"defect={defect}", "defect=any"]
             else:
@@ -143,7 +147,7 @@ def compare(inbox: Path, rows: dict[tuple[str, int], dict]) -> dict[str, Any]:
             row = rows.get((truth["file"], 1))
             per["all"]["bad_files"] += 1
             per["all"]["bad_files_failed"] += int(row is not None and row["status"] == "failed")
-    return {"by": {k: dict(v) for k, v in per.items()}, "errors": errors[:400]}
+    return {"by": {k: dict(v) for k, v in per.items()}, "errors": errors[:2000]}
 
 
 def _compare_page(page: dict, row: dict | None, template: Any, keys: list[str],
@@ -187,6 +191,9 @@ def _compare_page(page: dict, row: dict | None, template: Any, keys: list[str],
             OBSERVATIONS.append((types[name], page["capture"], page["fill_style"], fv["confidence"], ok,
                                  fv["value"] is not None))
         add("fields_accepted_correct", int(accepted and ok))
+        if not ok and page["fill_style"] == "typed" and fv["value"] is not None:
+            errors.append({"what": "typed misread", "file": file, "type": types[name], "name": name,
+                           "want": want, "got": fv["value"], "raw": fv.get("raw"), "accepted": accepted})
         if accepted and not ok:
             add("fields_accepted_wrong")
             errors.append({"file": file, "page": page["page"], "field": name, "want": want,
@@ -235,6 +242,21 @@ def _compare_repeat(pair: list[tuple[str, dict]], rows: dict, per: dict, errors:
     if not ok:
         errors.append({"what": f"repeat handled wrongly ({kind})", "files": [f for f, _ in pair],
                        "statuses": statuses})
+
+
+def _unmarked(page: dict, row: dict | None, per: dict, errors: list, file: str) -> None:
+    """A form without marks or QR must be recognised by its title and never routed unseen."""
+    bucket = per["unmarked"]
+    bucket["pages"] += 1
+    found = [r for r in (row or {}).get("reasons", []) if r["code"] == "form_unmarked"]
+    identified = bool(found) and f"({page['form_id']})" in found[0]["message"]
+    bucket["identified_by_title"] += int(identified)
+    bucket["serial_read"] += int(identified and int((row or {}).get("serial") or 0) == page["serial"])
+    bucket["routed"] += int(row is not None and row["status"] == "routed")
+    bucket["failed"] += int(row is None or row["status"] == "failed")
+    if not identified:
+        errors.append({"file": file, "page": page["page"], "what": "unmarked form not identified by title",
+                       "got": [r["code"] for r in (row or {}).get("reasons", [])]})
 
 
 def _capture_findings(row: dict | None) -> set[str]:
@@ -406,18 +428,21 @@ def main() -> None:
             "note": "flow wall time includes starting Prefect's embedded server; per-page times are "
                     "reading one page (straighten, OCR, checks) inside a task",
         },
-        "accuracy": {k: rates(v) for k, v in sorted(comparison["by"].items())},
+        "accuracy": {k: rates(v) for k, v in sorted(comparison["by"].items()) if k != "unmarked"},
+        "unmarked": dict(comparison["by"].get("unmarked", {})),
+        "unmarked_errors": [e for e in comparison["errors"] if e.get("what", "").startswith("unmarked")],
         "held_back": {k.removeprefix("held:"): v for k, v in sorted(
             comparison["by"]["fill=typed"].items(), key=lambda kv: -kv[1]) if k.startswith("held:")},
         "risk_coverage_typed_scan_phone": risk_coverage(),
         "villages": {k.removeprefix("village:"): v for k, v in sorted(comparison["by"]["all"].items())
                      if k.startswith("village:")},
-        "accepted_errors": [e for e in comparison["errors"] if "field" in e],
+        "accepted_errors": [e for e in comparison["errors"] if "field" in e and e.get("what") != "typed misread"],
         "unsafe_routes": [e for e in comparison["errors"] if e.get("what", "").startswith("routed")],
         "wrong_villages": [e for e in comparison["errors"] if e.get("what", "").startswith("village")],
         "gate": _gate_summary(comparison["by"]),
         "gate_false_alarms": [e for e in comparison["errors"] if e.get("what", "").startswith("gate")],
         "repeat_errors": [e for e in comparison["errors"] if e.get("what", "").startswith("repeat")],
+        "typed_misreads": [e for e in comparison["errors"] if e.get("what") == "typed misread"][:80],
     }
     name = "hard" if args.hard else "results"
     (HERE / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
@@ -488,6 +513,11 @@ def markdown(report: dict) -> str:
                             ("conflict", "another sheet with a used serial -> review as conflict")):
             if kind in g:
                 lines.append(f"\n- {label}: {g[kind]['right']} of {g[kind]['pairs']} pairs right")
+    u = report.get("unmarked")
+    if u:
+        lines += ["", f"Forms without marks or QR: {u.get('identified_by_title', 0)} of {u['pages']} identified "
+                  f"by title ({u.get('serial_read', 0)} with the serial read right), {u.get('routed', 0)} routed "
+                  f"without review, {u.get('failed', 0)} failed."]
     lines += ["", "Typed-fill forms that should have been routed but went to review, by reason and field:", ""]
     lines += [f"- {k}: {v}" for k, v in list(report["held_back"].items())[:15]]
     return "\n".join(lines) + "\n"

@@ -24,6 +24,7 @@ class ReasonCode(StrEnum):
     CAPTURE_LOW_RES = "capture_low_res"
     CAPTURE_CUT_OFF = "capture_cut_off"
     NOT_A_FORM = "not_a_form"
+    FORM_UNMARKED = "form_unmarked"
     UNKNOWN_FORM = "unknown_form"
     IDENTITY_UNREADABLE = "identity_unreadable"
     IDENTITY_MISMATCH = "identity_mismatch"
@@ -77,6 +78,10 @@ MESSAGES: dict[ReasonCode, str] = {
     "(bukan tangkapan layar atau foto yang diperkecil), formulir memenuhi layar.",
     ReasonCode.CAPTURE_CUT_OFF: "Sebagian formulir terpotong di foto ({detail}); mohon difoto ulang "
     "dengan seluruh halaman terlihat.",
+    ReasonCode.FORM_UNMARKED: "Tanda registrasi dan kode QR tidak terbaca (fotokopi atau formulir "
+    "versi lama?); formulir dikenali dari judulnya sebagai {title} ({form_id}), nomor seri "
+    "terbaca {serial}. Letak isian diperkirakan dari tepi kertas: periksa nomor seri dan semua "
+    "isian.",
     ReasonCode.UNKNOWN_FORM: "Formulir tidak dikenal ({detail}).",
     ReasonCode.IDENTITY_UNREADABLE: "Kode QR dan nomor seri formulir tidak terbaca.",
     ReasonCode.IDENTITY_MISMATCH: "Identitas formulir tidak konsisten: {detail}.",
@@ -144,6 +149,7 @@ LABELS: dict[ReasonCode, str] = {
     ReasonCode.CAPTURE_GLARE: "Pantulan cahaya",
     ReasonCode.CAPTURE_LOW_RES: "Resolusi foto kecil",
     ReasonCode.CAPTURE_CUT_OFF: "Formulir terpotong",
+    ReasonCode.FORM_UNMARKED: "Formulir tanpa tanda registrasi",
     ReasonCode.UNKNOWN_FORM: "Formulir tidak dikenal",
     ReasonCode.IDENTITY_UNREADABLE: "Kode formulir tidak terbaca",
     ReasonCode.IDENTITY_MISMATCH: "Identitas formulir tidak konsisten",

@@ -56,11 +56,17 @@ class Identity(_Frozen):
     version: int
     serial: int
     village_code: str | None = None
-    source: str = "qr"  # "qr", or "marks+serial" when the QR was unreadable
+    source: str = "qr"  # "qr"; "marks+serial" when the QR was unreadable; "title+serial" (no marks)
 
     @property
     def serial_text(self) -> str:
         return f"{self.serial:06d}"
+
+    @property
+    def serial_trusted(self) -> bool:
+        """A serial read off a form found only by its title (no marks, no QR) may be misread; it
+        must not make another form a duplicate, so it claims nothing until a reviewer approves."""
+        return self.source != "title+serial"
 
 
 class SourceRef(_Frozen):

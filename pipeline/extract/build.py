@@ -3,12 +3,15 @@ and a reason for every doubt. Pure: no I/O, no store."""
 
 from __future__ import annotations
 
-from pipeline.extract.confidence import calibrated, evidence
+from dataclasses import replace
+
+from pipeline.extract.confidence import calibrated, evidence, lexicon
 from pipeline.extract.dates import parse_date_groups, parse_date_text
 from pipeline.extract.names import clean_name
 from pipeline.extract.nik import parse_nik
 from pipeline.extract.numbers import parse_count
 from pipeline.extract.phones import parse_phone
+from pipeline.extract.spelling import correct_text
 from pipeline.extract.times import parse_time_groups, parse_time_text
 from pipeline.extract.values import Parsed, clean_text
 from pipeline.extract.villages import match_kecamatan, match_village
@@ -67,6 +70,14 @@ def _parse(f: FormField, text: FieldText, gazetteer: Gazetteer) -> Parsed:
     return Parsed(clean_text(text.text) or None)
 
 
+def _prose(f: FormField) -> bool:
+    """Free text whose words should be Indonesian words; a person's name is spelt as its owner
+    spells it and is never corrected."""
+    if f.type is FieldType.MULTILINE:
+        return True
+    return f.type is FieldType.TEXT and not (f.validation is not None and f.validation.text == "person")
+
+
 def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: Gazetteer) -> FieldValue:
     """One written field, normalised, with its confidence and reasons."""
     assert f.box is not None
@@ -78,9 +89,13 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
         reason = _reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read="", confidence=0)
         return FieldValue(name=f.name, type=f.type.value, value=None, confidence=0.0, box=f.box,
                           needs_review=True, reasons=(reason,))
+    raw, corrected = text.text, 0
+    if _prose(f):
+        fixed, corrected = correct_text(text.text, lexicon())
+        text = replace(text, text=fixed)
     parsed = _parse(f, text, gazetteer)
     comb_ok = text.comb_consistent if f.comb is not None else None
-    ev = evidence(text.text, text.confs or (text.conf,), parsed.confidence, comb_ok)
+    ev = evidence(text.text, text.confs or (text.conf,), parsed.confidence, comb_ok, corrected)
     confidence, threshold = text.conf * parsed.confidence, MIN_CONFIDENCE[f.type]
     model = calibrated(f.type, ev)
     if model is not None:
@@ -93,7 +108,7 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
     if parsed.ok and confidence < threshold:
         reasons.append(_reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read=text.text,
                                confidence=round(confidence * 100)))
-    return FieldValue(name=f.name, type=f.type.value, value=parsed.value, raw=text.text,
+    return FieldValue(name=f.name, type=f.type.value, value=parsed.value, raw=raw,
                       confidence=round(confidence, 3), box=f.box, candidates=parsed.candidates,
                       needs_review=bool(reasons), reasons=tuple(reasons),
                       evidence={k: round(v, 4) for k, v in ev.items()})
@@ -184,5 +199,9 @@ def build_record(source: SourceRef, reading: PageReading, gazetteer: Gazetteer) 
         reasons.insert(0, Reason.of(ReasonCode.IDENTITY_UNREADABLE))
     elif reading.identity_note:
         reasons.insert(0, Reason.of(ReasonCode.IDENTITY_MISMATCH, detail=reading.identity_note))
+    if reading.location.by_title:  # found without marks: every box position is an estimate
+        serial = reading.identity.serial_text if reading.identity else "tidak terbaca"
+        reasons.insert(0, Reason.of(ReasonCode.FORM_UNMARKED, title=reading.template.title,
+                                    form_id=reading.template.id, serial=serial))
     return FormRecord(source=source, identity=reading.identity, fields=tuple(fields),
                       choices=tuple(choices), signatures=tuple(signatures), reasons=tuple(reasons))

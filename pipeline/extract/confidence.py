@@ -27,7 +27,7 @@ from importlib import resources
 from pipeline.forms.template import FieldType
 
 FEATURES = ("conf_min", "conf_mean", "parse_conf", "comb_ok", "unknown", "unknown_share", "mixed",
-            "n_words", "log_len")
+            "n_words", "log_len", "corrected")
 GROUPS = {FieldType.TEXT: "text", FieldType.MULTILINE: "multiline", FieldType.DATE: "digits",
           FieldType.TIME: "digits", FieldType.NIK: "digits", FieldType.PHONE: "digits",
           FieldType.NUMBER: "digits", FieldType.DESA: "place", FieldType.KECAMATAN: "place"}
@@ -42,7 +42,10 @@ def lexicon() -> frozenset[str]:
         return frozenset(line.strip() for line in handle if line.strip())
 
 
-def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bool | None) -> dict[str, float]:
+def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bool | None,
+             corrected: int = 0) -> dict[str, float]:
+    """`corrected`: words changed by the spelling step (pipeline/extract/spelling.py); a value
+    that needed fixing is a little less sure than one read right the first time."""
     words = lexicon()
     tokens = _TOKEN.findall(text)
     alpha = [t for t in tokens if t.isalpha() and len(t) >= 2]
@@ -58,6 +61,7 @@ def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bo
         "mixed": float(mixed),
         "n_words": float(len(confs)),
         "log_len": math.log1p(len(text)),
+        "corrected": float(corrected),
     }
 
 

@@ -36,6 +36,7 @@ class PageLocation:
     homography: np.ndarray  # 3x3, template mm -> image px
     marks: tuple[MarkHit, ...]
     error_mm: float  # RMS distance between detected and predicted mark corners, in mm
+    by_title: str = ""  # the title line read when the page was found by its outline, not its marks
 
     @property
     def corners_found(self) -> list[str]:

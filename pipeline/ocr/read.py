@@ -16,6 +16,7 @@ from pipeline.ocr.clean import Page, prepare_page
 from pipeline.ocr.identity import find_qr_anywhere, read_qr, read_serial_digits
 from pipeline.ocr.ink import SignatureReading, is_color_page, read_signature
 from pipeline.ocr.marks import PageLocation, detect_marks, locate_page, straighten
+from pipeline.ocr.outline import identify_by_title
 from pipeline.ocr.omr import ChoiceReading, read_choice
 from pipeline.ocr.quality import PageQuality, assess_image, assess_page, is_blank
 from pipeline.ocr.tesseract import read_words
@@ -71,7 +72,12 @@ def _locate(image: np.ndarray, templates: TemplateSet) -> PageLocation:
         if problem is not None:
             detail = f"{max(image.shape[:2])} piksel" if problem == "low_res" else ""
             raise CaptureProblem(CAPTURE_REASONS[problem], detail) from None
-        if hits or find_qr_anywhere(image) is not None:
+        qr_seen = find_qr_anywhere(image) is not None
+        if not qr_seen:  # a QR would have named the form; without one, the title may
+            found = identify_by_title(image, templates)
+            if found is not None:
+                return PageLocation(found.template, found.homography, (), float("nan"), by_title=found.line)
+        if hits or qr_seen:
             raise error from None
         raise NotAForm("tidak ada tanda registrasi maupun kode QR") from None
 
@@ -87,7 +93,7 @@ def _identity(page: Page, location: PageLocation, templates: TemplateSet) -> tup
     if serial is None:
         return None, "kode QR dan nomor seri tidak terbaca"
     return Identity(form_id=template.id, version=template.version, serial=serial,
-                    source="marks+serial"), ""
+                    source="title+serial" if location.by_title else "marks+serial"), ""
 
 
 def _read_fields(page: Page, template: Template) -> tuple[dict[str, FieldText], frozenset[str]]:

@@ -40,6 +40,7 @@ class PageSpec:
     defect: str | None = None  # a photo a careful photographer would have retaken (capture.DEFECTS)
     take: int = 0  # > 0: the same sheet photographed again (another photo of the same paper)
     conflict: bool = False  # another sheet carrying a serial already used (a photocopied blank)
+    unmarked: bool = False  # a grey photocopy of a version printed without corner marks or QR
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,13 @@ def plan_samples(count: int, seed: int, *, first_serial: int, handwriting_share:
                  bad_files: bool = False, form_ids: tuple[str, ...] = ("KIM-01", "KIM-02"),
                  captures: dict[str, float] | None = None, pdf_share: float = 0.6,
                  defect_share: float = 0.0, duplex_share: float = 0.0,
-                 repeat_share: float = 0.0) -> list[FileSpec]:
+                 repeat_share: float = 0.0, unmarked_share: float = 0.0) -> list[FileSpec]:
     """`count` pages grouped into files: photos one page each, scans partly bundled into PDFs.
     `defect_share` of the photos get one capture defect; `duplex_share` of the PDFs are duplex
     scans with blank backs; `repeat_share` of the photos are sent twice (half as a second photo of
-    the same sheet, half as another sheet with the same serial). They draw from their own random
-    streams, so a plan without them is the same as before they existed."""
+    the same sheet, half as another sheet with the same serial); `unmarked_share` of the other
+    photos are of a form without marks or QR. They draw from their own random streams, so a plan
+    without them is the same as before they existed."""
     shares = captures or CAPTURE_SHARES
     rng = np.random.default_rng([seed, 1_000_003])
     styles, weights = list(shares), np.array(list(shares.values()), dtype=float)
@@ -92,6 +94,7 @@ def plan_samples(count: int, seed: int, *, first_serial: int, handwriting_share:
         files.append(FileSpec(f"scan_{len(files) + 1:04d}.pdf", "pdf", tuple(pending_scans)))
     files = _with_hard_cases(files, seed, defect_share, duplex_share)
     files += _repeats(files, seed, repeat_share, len(pages))
+    files = _unmarked(files, seed, unmarked_share)
     if bad_files:
         files.append(FileSpec(f"foto_bukan_formulir_{len(files) + 1:04d}", "not_a_form", ()))
         files.append(FileSpec(f"rusak_{len(files) + 1:04d}.jpg", "corrupt", ()))
@@ -131,6 +134,32 @@ def _repeats(files: list[FileSpec], seed: int, share: float, count: int) -> list
     return out
 
 
+def _unmarked(files: list[FileSpec], seed: int, share: float) -> list[FileSpec]:
+    """Photos (of sheets sent only once) of forms whose marks and QR are missing."""
+    rng = np.random.default_rng([seed, 1_000_011])
+    serials = [p.serial for f in files for p in f.pages]
+    out = []
+    for f in files:
+        page = f.pages[0] if f.pages else None
+        if (f.kind == "image" and page is not None and not page.defect and serials.count(page.serial) == 1
+                and rng.random() < share):
+            f = replace(f, name=f"{f.name}_tanpa_tanda", pages=(replace(page, unmarked=True),))
+        out.append(f)
+    return out
+
+
+def _erase_marks(page: np.ndarray, template: Template) -> np.ndarray:
+    """An older version's photocopy: grey, no corner marks, no QR (the printed serial stays)."""
+    gray = np.asarray(page).mean(axis=2).astype(np.uint8)
+    out = np.repeat(np.clip(gray.astype(np.int16) * 1.05 - 4, 0, 255).astype(np.uint8)[..., None], 3, axis=2)
+    scale = SAMPLE_DPI / 25.4
+    for box in (*template.mark_boxes().values(), template.qr):
+        x0, y0 = int((box.x - 1) * scale), int((box.y - 1) * scale)
+        x1, y1 = int((box.right + 1) * scale), int((box.bottom + 1) * scale)
+        out[max(0, y0):y1, max(0, x0):x1] = 250
+    return out
+
+
 def make_page(templates: TemplateSet, gazetteer: Gazetteer, spec: PageSpec, seed: int,
               today: date) -> tuple[np.ndarray, Fill, Template]:
     """The filled page, upright and unscanned, at SAMPLE_DPI."""
@@ -141,6 +170,8 @@ def make_page(templates: TemplateSet, gazetteer: Gazetteer, spec: PageSpec, seed
                         village_code=fill.village.code if spec.preprinted else None)
     pdf = render_forms(template, [identity], fill.village if spec.preprinted else None)
     blank = rasterize_page(pdf, 1, SAMPLE_DPI)
+    if spec.unmarked:
+        blank = _erase_marks(blank, template)
     return draw_fill(blank, template, fill, rng, spec.fill_style, SAMPLE_DPI), fill, template
 
 
@@ -178,6 +209,7 @@ def expected_outcome(template: Template, fill: Fill, routing: RoutingConfig) -> 
 
 
 def page_truth(spec: PageSpec, fill: Fill, template: Template, routing: RoutingConfig) -> dict[str, Any]:
+    expected = expected_outcome(template, fill, routing)
     return {
         "form_id": template.id,
         "version": template.version,
@@ -191,10 +223,16 @@ def page_truth(spec: PageSpec, fill: Fill, template: Template, routing: RoutingC
         "defect": spec.defect,
         "take": spec.take,
         "conflict": spec.conflict,
+        "unmarked": spec.unmarked,
         "written": fill.written,
         "values": fill.values,
         "choices": fill.choices,
         "signatures": fill.signatures,
         "text_category": fill.meta.get("text_category"),
-        "expected": expected_outcome(template, fill, routing),
+        "expected": _unmarked_outcome(expected) if spec.unmarked else expected,
     }
+
+
+def _unmarked_outcome(expected: dict[str, Any]) -> dict[str, Any]:
+    """A form found by its title is never routed without a reviewer."""
+    return {"status": "needs_review", "reasons": sorted({*expected["reasons"], "form_unmarked"}), "routes": []}

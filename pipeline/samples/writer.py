@@ -135,12 +135,12 @@ def write_sample_set(out: Path, ctx: SampleContext, count: int, *, first_serial:
                      handwriting_share: float = 0.35, bad_files: bool = False,
                      captures: dict[str, float] | None = None, pdf_share: float = 0.6,
                      defect_share: float = 0.0, duplex_share: float = 0.0, repeat_share: float = 0.0,
-                     progress: Callable[[Path], None] | None = None) -> list[Path]:
+                     unmarked_share: float = 0.0, progress: Callable[[Path], None] | None = None) -> list[Path]:
     """Generate `count` form pages (plus two bad files when asked) into `out`."""
     plan = plan_samples(count, ctx.seed, first_serial=first_serial,
                         handwriting_share=handwriting_share, bad_files=bad_files, captures=captures,
                         pdf_share=pdf_share, defect_share=defect_share, duplex_share=duplex_share,
-                        repeat_share=repeat_share)
+                        repeat_share=repeat_share, unmarked_share=unmarked_share)
     written, manifest = [], []
     for index, spec in enumerate(plan):
         if spec.kind == "image":

@@ -113,7 +113,7 @@ def _as_duplicate(record: FormRecord, original: Record) -> FormRecord:
 
 
 def _claim_owner(session: Session, record: FormRecord) -> Record | None:
-    if record.identity is None or record.status is Status.FAILED:
+    if record.identity is None or record.status is Status.FAILED or not record.identity.serial_trusted:
         return None
     claim = session.scalar(select(SerialClaim).where(
         SerialClaim.form_id == record.identity.form_id, SerialClaim.serial == record.identity.serial))
@@ -165,7 +165,8 @@ def _add_document(session: Session, outcome: FileOutcome, run_id: int | None,
         row.duplicate_of = original.id if original is not None and record.status is Status.DUPLICATE else None
         doc.page_rows.append(Page(page_no=record.source.page, image_sha256=page.image_sha256, record=row))
         session.flush()
-        if record.identity is not None and original is None and record.status is not Status.FAILED:
+        if (record.identity is not None and record.identity.serial_trusted and original is None
+                and record.status is not Status.FAILED):
             session.add(SerialClaim(form_id=record.identity.form_id, serial=record.identity.serial,
                                     record_id=row.id))
         record_intake(session, row, record.routes)

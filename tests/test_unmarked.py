@@ -1,0 +1,86 @@
+"""Forms without marks or QR (a grey photocopy of an older version): found by the sheet's outline,
+identified by the printed title, read where the boxes should be, and always held for review."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import REFERENCE_DAY
+from pipeline.errors import NotAForm
+from pipeline.ocr.outline import find_sheets, identify_by_title, title_scores
+from pipeline.ocr.read import read_page
+from pipeline.pages import Context, process_page
+from pipeline.reasons import ReasonCode
+from pipeline.record import SourceRef, Status
+from pipeline.samples.capture import simulate_phone, simulate_scan
+from pipeline.samples.generate import SAMPLE_DPI, PageSpec, make_page, page_rng
+from pipeline.samples.writer import _letter_page
+
+SOURCE = SourceRef(sha256="1" * 64, filename="fotokopi.jpg", media_type="image/jpeg", page=1, pages=1)
+
+
+def _unmarked(templates, gazetteer, form_id: str, index: int, serial: int):
+    spec = PageSpec(index=index, form_id=form_id, serial=serial, capture="phone", fill_style="typed",
+                    preprinted=False, unmarked=True)
+    page, _, _ = make_page(templates, gazetteer, spec, 21, REFERENCE_DAY)
+    return page
+
+
+@pytest.fixture(scope="module")
+def complaint_photo(templates, gazetteer):
+    page = _unmarked(templates, gazetteer, "KIM-02", 5, 71_005)
+    return simulate_phone(page, page_rng(21, 5, 1), long_side=2000)
+
+
+def test_the_unmarked_page_has_no_marks_or_qr_to_find(templates, gazetteer, complaint_photo):
+    from pipeline.ocr.identity import find_qr_anywhere
+    from pipeline.ocr.marks import detect_marks
+
+    assert detect_marks(complaint_photo.image) == [] and find_qr_anywhere(complaint_photo.image) is None
+
+
+def test_a_photographed_sheet_is_found_by_its_outline(complaint_photo):
+    truth = np.asarray(complaint_photo.page_corners, dtype=np.float32)
+    long_side = max(complaint_photo.image.shape[:2])
+    # Some candidate has all four corners within 3% of the photo's size of the true ones, in some
+    # rotation (which way up is decided by the title, not the outline).
+    errors = [min(np.abs(np.roll(q, k, axis=0) - truth).max() for k in range(4))
+              for q in find_sheets(complaint_photo.image)]
+    assert min(errors) < 0.03 * long_side, errors
+
+
+@pytest.mark.parametrize("form_id, index, turn", [("KIM-01", 11, 0), ("KIM-02", 12, 2), ("KIM-01", 13, 1)])
+def test_the_form_is_identified_by_its_title_whichever_way_up(templates, gazetteer, form_id, index, turn):
+    page = _unmarked(templates, gazetteer, form_id, index, 71_000 + index)
+    scan = simulate_scan(page, page_rng(21, index, 1), dpi_in=SAMPLE_DPI, dpi_out=150).image
+    found = identify_by_title(np.ascontiguousarray(np.rot90(scan, turn)), templates)
+    assert found is not None and found.template.id == form_id
+
+
+def test_a_page_found_by_its_title_is_read_but_never_routed(templates, gazetteer, routing, complaint_photo):
+    result = process_page(complaint_photo.image, SOURCE, Context(templates, gazetteer, routing))
+    record = result.record
+    assert record.status is Status.NEEDS_REVIEW
+    unmarked = [r for r in record.reasons if r.code is ReasonCode.FORM_UNMARKED]
+    assert unmarked and "KIM-02" in unmarked[0].message and "judul" in unmarked[0].message
+    assert record.identity is None or not record.identity.serial_trusted
+    # The boxes are estimated from the sheet's edges: the typed name is still found where it should be.
+    assert record.field("pelapor_nama").value
+    assert result.straightened is not None
+
+
+def test_a_letter_is_still_not_a_form(templates):
+    letter = simulate_phone(_letter_page(np.random.default_rng(5)), np.random.default_rng(6), long_side=1600)
+    with pytest.raises(NotAForm):
+        read_page(letter.image, templates)
+
+
+def test_a_half_read_title_is_not_enough():
+    from pipeline.forms.registry import default_templates
+
+    templates = default_templates()
+    scores = title_scores(["FORMULIR", "PEMERINTAH KABUPATEN BARITO KUALA"], templates)
+    assert scores[0][0] < 75
+    best = title_scores(["FORMULIR PENGADUAN MASYARAKAT"], templates)
+    assert best[0][1].id == "KIM-02" and best[0][0] - best[1][0] >= 10

@@ -8,7 +8,7 @@ KOPI := $(VENV)/bin/kopi
 export KOPI_HOME ?= $(CURDIR)/var
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: setup demo serve test bench calibrate sample-scans clean
+.PHONY: setup demo serve test bench calibrate train-digits sample-scans clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -55,6 +55,11 @@ bench: setup
 # Refits pipeline/data/calibration/fields.json on training seeds the benchmarks never use.
 calibrate: setup
 	$(PY) -m bench.calibrate
+
+# Retrains pipeline/data/digits/model.npz (seconds) and reports held-out accuracy.
+train-digits: setup
+	$(PY) -m bench.train_digits
+	$(PY) -m bench.digit_cells
 
 # Regenerates the committed sample set (about 20 pages, under 5 MB).
 sample-scans: setup

@@ -36,6 +36,7 @@ class ReasonCode(StrEnum):
     FIELD_MISSING = "field_missing"
     FIELD_LOW_CONFIDENCE = "field_low_confidence"
     FIELD_INVALID = "field_invalid"
+    DIGITS_DISAGREE = "digits_disagree"
     CHOICE_NONE = "choice_none"
     CHOICE_MULTIPLE = "choice_multiple"
     CHOICE_UNCERTAIN = "choice_uncertain"
@@ -97,6 +98,8 @@ MESSAGES: dict[ReasonCode, str] = {
     "keyakinan {confidence}%); mohon periksa.",
     ReasonCode.FIELD_INVALID: "Isian \"{label}\" tidak sesuai: terbaca \"{read}\", "
     "seharusnya {expected}.",
+    ReasonCode.DIGITS_DISAGREE: "Isian \"{label}\": angka kurang jelas; pembaca pertama membaca "
+    "{read}, pembaca kedua {other}. Mohon periksa pada gambar.",
     ReasonCode.CHOICE_NONE: "Pilihan \"{label}\" belum dicentang.",
     ReasonCode.CHOICE_MULTIPLE: "Pilihan \"{label}\" dicentang lebih dari satu ({read}).",
     ReasonCode.CHOICE_UNCERTAIN: "Centang pada \"{label}\" kurang jelas; mohon periksa.",
@@ -160,6 +163,7 @@ LABELS: dict[ReasonCode, str] = {
     ReasonCode.FIELD_MISSING: "Isian wajib kosong",
     ReasonCode.FIELD_LOW_CONFIDENCE: "Isian kurang jelas",
     ReasonCode.FIELD_INVALID: "Isian tidak sesuai",
+    ReasonCode.DIGITS_DISAGREE: "Angka terbaca berbeda",
     ReasonCode.CHOICE_NONE: "Pilihan belum dicentang",
     ReasonCode.CHOICE_MULTIPLE: "Pilihan dicentang lebih dari satu",
     ReasonCode.CHOICE_UNCERTAIN: "Centang kurang jelas",

@@ -10,6 +10,7 @@ PYTHON=${PYTHON:-python3}
 packages=(tesseract-ocr tesseract-ocr-ind tesseract-ocr-osd poppler-utils
           fonts-dejavu-core fonts-humor-sans fonts-dkg-handwriting fonts-comic-neue
           fonts-breip fonts-klee fonts-rufscript
+          fonts-bwht fonts-dancingscript fonts-liberation  # training the digit reader (make train-digits)
           postgresql  # the server binaries: tests run the store against a real PostgreSQL too
           chromium)  # the review desk's browser tests drive Debian's Chromium through Playwright
 

@@ -93,9 +93,10 @@ def test_ticks_and_signatures_match_the_truth(batch, rows):
 
 def test_accepted_values_are_right_and_most_values_are_accepted(batch, rows, templates):
     """Typed fills: auto-accepted values are right (at most one slip in this ~120-value sample;
-    the benchmark measures the rate on thousands), and three in four values need no reviewer.
-    One-line text is accepted only above the calibrated threshold (pipeline/extract/confidence.py),
-    which trades some straight-through values for far fewer accepted slips."""
+    the benchmark measures the rate on thousands), and at least 70 % need no reviewer (the bench
+    measures ~78 %). One-line text is accepted only above the calibrated threshold
+    (pipeline/extract/confidence.py) and paragraphs only at 0.95, trading some straight-through
+    values for far fewer accepted slips."""
     accepted, wrong, total = 0, [], 0
     for truth in batch["truths"]:
         for page in truth["pages"]:
@@ -110,7 +111,7 @@ def test_accepted_values_are_right_and_most_values_are_accepted(batch, rows, tem
                         wrong.append((truth["file"], name, want, got["value"]))
     assert total >= 100
     assert len(wrong) <= 1, wrong
-    assert accepted / total >= 0.75
+    assert accepted / total >= 0.70
 
 
 @pytest.fixture(scope="module")

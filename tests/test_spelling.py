@@ -21,6 +21,8 @@ WORDS = lexicon()
     ("Pernbuatan", "Pembuatan"),  # m read as rn
     ("travei", "travel"),  # l read as i
     ("Pemhangunan,", "Pembangunan,"),  # punctuation stays where it was
+    ("JI. Handil Bakti", "Jl. Handil Bakti"),  # address abbreviations misread
+    ("G9. Musyawarah", "Gg. Musyawarah"),
 ])
 def test_one_confusion_away_from_exactly_one_word_is_corrected(read, meant):
     assert correct_text(read, WORDS)[0] == meant

@@ -25,14 +25,15 @@ from pipeline.reasons import ReasonCode
 from pipeline.record import ChoiceValue, FieldValue, FormRecord, Reason, SignatureCheck, SourceRef
 
 # Without a calibration model (pipeline/extract/confidence.py) a value is accepted without review
-# only at or above this confidence (0..1), unless the template sets `min_confidence` for the field. Comb fields must also have one character per
-# inked cell; names matched to the gazetteer must match exactly.
-# Chosen from `make bench` (bench/results.json, risk_coverage_typed_scan_phone): the lowest
-# threshold at which about 1 in 100 accepted values or fewer is wrong, per kind of field.
-# Free text of several lines is wrong as soon as one letter is, so it needs the highest bar.
+# only at or above this confidence (0..1), unless the template sets `min_confidence` for the field.
+# Comb fields must also have one character per inked cell, and are accepted when the digit reader
+# agrees on every cell; names matched to the gazetteer must match exactly. Chosen from `make
+# bench` (bench/results.json, risk_coverage_typed_scan_phone). Free text of several lines is wrong
+# as soon as one word is, and a misread word is often still a word ("baru" read "haru"), so it
+# needs the highest bar: at 0.90, 1 in 20 accepted paragraphs was wrong; at 0.95 none were.
 MIN_CONFIDENCE = {
     FieldType.TEXT: 0.85,
-    FieldType.MULTILINE: 0.90,
+    FieldType.MULTILINE: 0.95,
     FieldType.DESA: 0.60,
     FieldType.KECAMATAN: 0.60,
     FieldType.DATE: 0.60,
@@ -70,6 +71,30 @@ def _parse(f: FormField, text: FieldText, gazetteer: Gazetteer) -> Parsed:
     return Parsed(clean_text(text.text) or None)
 
 
+DISAGREE_CONFIDENCE = 0.5  # below every acceptance threshold: a reviewer decides
+
+
+def _readers_agree(text: FieldText) -> bool | None:
+    """None without a second reading; otherwise whether both readers read the same digits."""
+    if not text.second:
+        return None
+    return "".join(text.groups) == "".join(text.second)
+
+
+def _settle_disagreement(f: FormField, text: FieldText, tess: Parsed,
+                         gazetteer: Gazetteer) -> tuple[Parsed, list[Reason]]:
+    """Which reading to show the reviewer: the digit network's when it is a valid value (it
+    reads handwriting better, see bench/digit_cells.py), else tesseract's; the other reading is
+    offered as a suggestion, and the reason names both."""
+    net = _parse(f, replace(text, groups=text.second), gazetteer)
+    shown, other = (net, tess) if net.ok and net.value is not None else (tess, net)
+    candidates = shown.candidates
+    if other.value is not None and other.value != shown.value and other.value not in candidates:
+        candidates = (*candidates, other.value)
+    reason = _reason(ReasonCode.DIGITS_DISAGREE, f, read="".join(text.groups), other="".join(text.second))
+    return replace(shown, candidates=candidates), [reason]
+
+
 def _prose(f: FormField) -> bool:
     """Free text whose words should be Indonesian words; a person's name is spelt as its owner
     spells it and is never corrected."""
@@ -78,7 +103,8 @@ def _prose(f: FormField) -> bool:
     return f.type is FieldType.TEXT and not (f.validation is not None and f.validation.text == "person")
 
 
-def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: Gazetteer) -> FieldValue:
+def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: Gazetteer,
+                  page_agreement: float = 0.5) -> FieldValue:
     """One written field, normalised, with its confidence and reasons."""
     assert f.box is not None
     if empty:
@@ -95,17 +121,26 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
         text = replace(text, text=fixed)
     parsed = _parse(f, text, gazetteer)
     comb_ok = text.comb_consistent if f.comb is not None else None
-    ev = evidence(text.text, text.confs or (text.conf,), parsed.confidence, comb_ok, corrected)
+    ev = evidence(text.text, text.confs or (text.conf,), parsed.confidence, comb_ok, corrected, page_agreement)
     confidence, threshold = text.conf * parsed.confidence, MIN_CONFIDENCE[f.type]
     model = calibrated(f.type, ev)
     if model is not None:
         confidence, threshold = model
     if comb_ok is False:
         confidence = 0.0  # a digit was missed or doubled: the value cannot be trusted
-    reasons = [_reason(code, f, **params) for code, params in parsed.problems]
     if f.min_confidence is not None:
         threshold = f.min_confidence
-    if parsed.ok and confidence < threshold:
+    agree = _readers_agree(text) if comb_ok else None
+    extra: list[Reason] = []
+    if agree is True and parsed.ok:
+        # Two independent readers (tesseract and the digit network) read every cell alike: on
+        # the benchmark's training seeds, not one such value was wrong.
+        confidence, threshold = max(confidence, text.second_conf), 0.0
+    elif agree is False:
+        parsed, extra = _settle_disagreement(f, text, parsed, gazetteer)
+        confidence = min(confidence, DISAGREE_CONFIDENCE)
+    reasons = [_reason(code, f, **params) for code, params in parsed.problems] + extra
+    if parsed.ok and confidence < threshold and not extra:
         reasons.append(_reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read=text.text,
                                confidence=round(confidence * 100)))
     return FieldValue(name=f.name, type=f.type.value, value=parsed.value, raw=raw,
@@ -169,9 +204,21 @@ def signature_check(f: FormField, reading: SignatureReading) -> tuple[SignatureC
     return check, reasons
 
 
+def writing_agreement(texts: dict[str, FieldText]) -> float:
+    """The share of this page's comb cells that tesseract and the digit reader read alike: how
+    legibly this writer writes (typed fills ~1.0, hurried hands far less). One person fills a
+    form, so it is evidence about their words too. 0.5 (no opinion) without combs."""
+    tess = [("".join(t.groups), "".join(t.second)) for t in texts.values() if t.second]
+    cells = sum(len(b) for _, b in tess)
+    if not cells:
+        return 0.5
+    return sum(x == y for a, b in tess for x, y in zip(a, b)) / cells
+
+
 def _written_fields(template: Template, reading: PageReading, gazetteer: Gazetteer) -> list[FieldValue]:
     written = [f for f in template.fields if f.type.is_written]
-    out = {f.name: written_value(f, reading.texts.get(f.name), f.name in reading.empty, gazetteer)
+    agreement = writing_agreement(reading.texts)
+    out = {f.name: written_value(f, reading.texts.get(f.name), f.name in reading.empty, gazetteer, agreement)
            for f in written}
     kec_field = next((f for f in written if f.type is FieldType.KECAMATAN), None)
     kecamatan = None

@@ -27,7 +27,7 @@ from importlib import resources
 from pipeline.forms.template import FieldType
 
 FEATURES = ("conf_min", "conf_mean", "parse_conf", "comb_ok", "unknown", "unknown_share", "mixed",
-            "n_words", "log_len", "corrected")
+            "n_words", "log_len", "corrected", "page_agreement")
 GROUPS = {FieldType.TEXT: "text", FieldType.MULTILINE: "multiline", FieldType.DATE: "digits",
           FieldType.TIME: "digits", FieldType.NIK: "digits", FieldType.PHONE: "digits",
           FieldType.NUMBER: "digits", FieldType.DESA: "place", FieldType.KECAMATAN: "place"}
@@ -43,9 +43,11 @@ def lexicon() -> frozenset[str]:
 
 
 def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bool | None,
-             corrected: int = 0) -> dict[str, float]:
+             corrected: int = 0, page_agreement: float = 0.5) -> dict[str, float]:
     """`corrected`: words changed by the spelling step (pipeline/extract/spelling.py); a value
-    that needed fixing is a little less sure than one read right the first time."""
+    that needed fixing is a little less sure than one read right the first time.
+    `page_agreement`: how alike two readers read this page's digits (build.writing_agreement),
+    a measure of the writer's legibility."""
     words = lexicon()
     tokens = _TOKEN.findall(text)
     alpha = [t for t in tokens if t.isalpha() and len(t) >= 2]
@@ -62,6 +64,7 @@ def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bo
         "n_words": float(len(confs)),
         "log_len": math.log1p(len(text)),
         "corrected": float(corrected),
+        "page_agreement": page_agreement,
     }
 
 

@@ -20,6 +20,9 @@ CONFUSIONS: tuple[tuple[str, str], ...] = (
     ("9", "g"), ("0", "o"), ("c", "e"), ("e", "c"), ("cl", "d"), ("vv", "w"),
 )
 MIN_LENGTH = 4  # shorter words have too many neighbours in the list to correct safely
+# Address abbreviations are too short for the word list, but their misreadings mean nothing else.
+ABBREVIATIONS = {"JI.": "Jl.", "Ji.": "Jl.", "J1.": "Jl.", "JL.": "Jl.", "G9.": "Gg.", "Gq.": "Gg.",
+                 "GG.": "Gg."}
 _WORD = re.compile(r"^([^0-9A-Za-z]*)([0-9A-Za-z'-]+?)([^0-9A-Za-z]*)$")
 
 
@@ -51,6 +54,10 @@ def correct_text(text: str, words: frozenset[str]) -> tuple[str, int]:
     """`text` with confusions undone, and how many words were changed."""
     out, changed = [], 0
     for token in text.split(" "):
+        if token in ABBREVIATIONS:
+            out.append(ABBREVIATIONS[token])
+            changed += ABBREVIATIONS[token] != token
+            continue
         m = _WORD.match(token)
         if m is None:
             out.append(token)

@@ -4,15 +4,16 @@ fields, its checkboxes and its signature boxes. Pure: an image in, a `PageReadin
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from pipeline.errors import CaptureProblem, MarksNotFound, NotAForm, PageBlank
 from pipeline.forms.registry import TemplateSet
-from pipeline.forms.template import FieldType, Template
+from pipeline.forms.template import FieldType, FormField, Template
 from pipeline.ocr.blank import printed_mask
 from pipeline.ocr.clean import Page, prepare_page
+from pipeline.ocr.digits import read_cells
 from pipeline.ocr.identity import find_qr_anywhere, read_qr, read_serial_digits
 from pipeline.ocr.ink import SignatureReading, is_color_page, read_signature
 from pipeline.ocr.marks import PageLocation, detect_marks, locate_page, straighten
@@ -20,7 +21,7 @@ from pipeline.ocr.outline import identify_by_title
 from pipeline.ocr.omr import ChoiceReading, read_choice
 from pipeline.ocr.quality import PageQuality, assess_image, assess_page, is_blank
 from pipeline.ocr.tesseract import read_words
-from pipeline.ocr.zones import FieldText, assign_words, build_composite
+from pipeline.ocr.zones import FieldText, assign_words, build_composite, filled_cells
 from pipeline.reasons import ReasonCode
 from pipeline.record import Identity
 
@@ -104,7 +105,24 @@ def _read_fields(page: Page, template: Template) -> tuple[dict[str, FieldText], 
     if composite.empty:
         return {}, frozenset(empty)
     words = read_words(composite.image, psm=TEXT_PSM, whitelist=TEXT_WHITELIST)
-    return assign_words(words, composite), frozenset(empty)
+    texts = assign_words(words, composite)
+    for f in template.fields:
+        if f.comb is not None and f.name in texts:
+            texts[f.name] = _second_reading(page, f, texts[f.name])
+    return texts, frozenset(empty)
+
+
+def _second_reading(page: Page, f: FormField, text: FieldText) -> FieldText:
+    """The digit reader's reading of the same cells, group by group (see ocr/digits.py)."""
+    groups = filled_cells(page, f)
+    read = read_cells([c for g in groups for c in g])
+    if not read:
+        return text
+    out, k = [], 0
+    for g in groups:
+        out.append("".join(d for d, _ in read[k:k + len(g)]))
+        k += len(g)
+    return replace(text, second=tuple(out), second_conf=min(p for _, p in read))
 
 
 def _prepare(image: np.ndarray, location: PageLocation, px_per_mm: float) -> Page:

@@ -54,6 +54,8 @@ class FieldText:
     words: int
     filled: tuple[int, ...] = ()  # comb fields: inked cells per group (what `groups` should hold)
     confs: tuple[float, ...] = ()  # every word's confidence, 0..1, in reading order
+    second: tuple[str, ...] = ()  # comb fields: the digit reader's reading of each group (ocr/digits.py)
+    second_conf: float = 0.0  # its least sure cell, 0..1
 
     @property
     def comb_consistent(self) -> bool:
@@ -111,13 +113,18 @@ def comb_cells(page: Page, f: FormField) -> list[np.ndarray]:
     return cells
 
 
+def filled_cells(page: Page, f: FormField) -> list[list[np.ndarray]]:
+    """The inked cells of each group of a comb, in writing order."""
+    cells = comb_cells(page, f)
+    return [[cells[i] for i in group if ink_share(cells[i]) >= EMPTY_CELL_INK] for group in f.cell_groups]
+
+
 def comb_pieces(page: Page, fields: list[FormField]) -> tuple[list[Piece], set[str]]:
     """One line per comb field: its written cells side by side, a wide gap between groups."""
     pieces, empty = [], set()
     for f in fields:
         cells = comb_cells(page, f)
-        filled = [[cells[i] for i in group if ink_share(cells[i]) >= EMPTY_CELL_INK]
-                  for group in f.cell_groups]
+        filled = filled_cells(page, f)
         if not any(filled):
             empty.add(f.name)
             continue

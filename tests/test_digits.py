@@ -1,0 +1,72 @@
+"""The second reader of comb cells: a small network trained without the benchmark's fonts reads
+handwriting-like digits it has never seen, and a comb value is accepted only when both readers
+agree; when they disagree the reviewer sees both readings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline import fonts
+from pipeline.extract.build import written_value
+from pipeline.forms.registry import default_templates
+from pipeline.ocr.digits import features, network, read_cells
+from pipeline.ocr.zones import FieldText
+from pipeline.reasons import ReasonCode
+
+
+def _cell(digit: str, font_file, size_px: int = 34, angle: float = 0.0) -> np.ndarray:
+    """A comb cell (about 5 mm at 8 px/mm) with one digit written in it."""
+    canvas = Image.new("L", (44, 52), 255)
+    font = ImageFont.truetype(str(font_file.require()), size_px)
+    ImageDraw.Draw(canvas).text((10, 4), digit, font=font, fill=30)
+    return np.asarray(canvas.rotate(angle, fillcolor=255), dtype=np.uint8)
+
+
+def test_the_model_ships_with_the_package():
+    assert network() is not None
+
+
+def test_an_empty_cell_has_no_features_and_reads_as_nothing():
+    blank = np.full((40, 40), 255, np.uint8)
+    assert features(blank) is None
+    assert read_cells([blank]) == (("", 0.0),)
+
+
+@pytest.mark.parametrize("font", fonts.HANDWRITING_FILLS + fonts.TYPED_FILLS, ids=lambda f: f.name)
+def test_digits_in_fonts_it_was_never_trained_on_are_mostly_read(font):
+    rng = np.random.default_rng(3)
+    cells, want = [], []
+    for digit in "0123456789" * 3:
+        cells.append(_cell(digit, font, int(rng.integers(28, 40)), float(rng.uniform(-6, 6))))
+        want.append(digit)
+    got = [d for d, _ in read_cells(cells)]
+    right = sum(g == w for g, w in zip(got, want, strict=True))
+    assert right >= 24, (font.name, "".join(got))  # 80 %; tesseract alone reads these fonts worse
+
+
+def _comb(name: str, tess: str, net: str, conf: float = 0.95, net_conf: float = 0.9) -> FieldText:
+    return FieldText(name, tess, (tess,), conf, 1, (len(tess),), (conf,), second=(net,), second_conf=net_conf)
+
+
+def test_when_both_readers_agree_the_value_is_accepted_even_if_tesseract_was_unsure(gazetteer):
+    f = default_templates().get("KIM-02").field("pelapor_hp")
+    value = written_value(f, _comb(f.name, "081234567890", "081234567890", conf=0.41), False, gazetteer)
+    assert value.value == "+6281234567890" and not value.needs_review
+
+
+def test_when_they_disagree_a_reviewer_sees_both_readings(gazetteer):
+    f = default_templates().get("KIM-02").field("pelapor_hp")
+    value = written_value(f, _comb(f.name, "081234567840", "081234567890", conf=0.96), False, gazetteer)
+    assert value.needs_review
+    reason = next(r for r in value.reasons if r.code is ReasonCode.DIGITS_DISAGREE)
+    assert "081234567840" in reason.message and "081234567890" in reason.message
+    assert value.value == "+6281234567890"  # the digit reader's valid reading is shown first ...
+    assert "+6281234567840" in value.candidates  # ... and tesseract's is offered beside it
+
+
+def test_an_invalid_second_reading_falls_back_to_tesseracts(gazetteer):
+    f = default_templates().get("KIM-02").field("pelapor_hp")
+    value = written_value(f, _comb(f.name, "081234567890", "991234567890"), False, gazetteer)
+    assert value.needs_review and value.value == "+6281234567890"

@@ -43,6 +43,11 @@ MIN_CONFIDENCE = {
     FieldType.NUMBER: 0.60,
 }
 CHOICE_MIN_CONFIDENCE = 0.5
+# Fields the template marks `blocks_routing` (the village, the complaint category) decide where a
+# form goes: a wrong one sends it to the wrong office, so they are held to a stricter bar than
+# values that are only carried along.
+ROUTE_MIN_CONFIDENCE = 0.75
+ROUTE_CHOICE_MIN_CONFIDENCE = 0.8
 SIGNATURE_MIN_CONFIDENCE = 0.3
 STAMP_MIN_CONFIDENCE = 0.3
 
@@ -157,7 +162,12 @@ def place_value(fv: FieldValue, f: FormField, gazetteer: Gazetteer, kecamatan: s
              else match_village(fv.value, gazetteer, kecamatan))
     if match.name is not None:
         confidence = round(min(fv.confidence, match.confidence), 3)
-        return fv.model_copy(update={"value": match.name, "code": match.code, "confidence": confidence})
+        found = fv.model_copy(update={"value": match.name, "code": match.code, "confidence": confidence})
+        if f.blocks_routing and confidence < ROUTE_MIN_CONFIDENCE and not fv.needs_review:
+            reason = _reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read=fv.raw or fv.value,
+                             confidence=round(confidence * 100))
+            found = found.model_copy(update={"needs_review": True, "reasons": fv.reasons + (reason,)})
+        return found
     if match.elsewhere is not None:
         reason = Reason.of(ReasonCode.VILLAGE_NOT_IN_KECAMATAN, field=f.name, desa=match.elsewhere.name,
                            kecamatan=kecamatan, actual=match.elsewhere.kecamatan)
@@ -179,7 +189,7 @@ def choice_value(f: FormField, reading: ChoiceReading) -> ChoiceValue:
         labels = {o.value: o.label for o in f.options or []}
         reasons.append(_reason(ReasonCode.CHOICE_MULTIPLE, f,
                                read=", ".join(labels[t] for t in reading.ticked)))
-    if reading.confidence < CHOICE_MIN_CONFIDENCE:
+    if reading.confidence < (ROUTE_CHOICE_MIN_CONFIDENCE if f.blocks_routing else CHOICE_MIN_CONFIDENCE):
         reasons.append(_reason(ReasonCode.CHOICE_UNCERTAIN, f))
     return ChoiceValue(name=f.name, type=f.type.value, selected=reading.ticked, fills=reading.fills,
                        confidence=reading.confidence, box=f.outline, needs_review=bool(reasons),

@@ -49,6 +49,7 @@ test: setup
 bench: setup
 	$(PY) -m bench.intake --pages 100
 	$(PY) -m bench.intake --hard --pages 200 --seed 2029
+	$(PY) -m bench.geometry --pages 200 --seed 2029
 	$(PY) -m bench.classify
 	$(PY) -m bench.identity --samples 40
 

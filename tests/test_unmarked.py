@@ -84,3 +84,16 @@ def test_a_half_read_title_is_not_enough():
     assert scores[0][0] < 75
     best = title_scores(["FORMULIR PENGADUAN MASYARAKAT"], templates)
     assert best[0][1].id == "KIM-02" and best[0][0] - best[1][0] >= 10
+
+
+def test_the_printed_layout_tells_a_right_outline_from_a_shifted_one(templates, complaint_photo):
+    import cv2
+
+    from pipeline.ocr.outline import layout_score
+
+    template = templates.get("KIM-02")
+    page = np.array([[0, 0], [210, 0], [210, 297], [0, 297]], dtype=np.float32)
+    truth = np.asarray(complaint_photo.page_corners, dtype=np.float32)
+    right = cv2.getPerspectiveTransform(page, truth)
+    shifted = cv2.getPerspectiveTransform(page, truth + np.float32([0, 60]))  # ~1 cm down the sheet
+    assert layout_score(complaint_photo.image, right, template) > layout_score(complaint_photo.image, shifted, template) + 0.1

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 
 from pipeline.forms.registry import TemplateSet
 from pipeline.forms.template import Template
+from pipeline.ocr.blank import printed_mask
 from pipeline.ocr.tesseract import Word, read_words
 
 WORK_LONG_SIDE = 1000  # px: enough to find a sheet's edges, cheap to threshold
@@ -142,9 +143,27 @@ def title_scores(lines: list[str], templates: TemplateSet) -> list[tuple[float, 
     return sorted(scored, key=lambda s: -s[0])
 
 
+LAYOUT_PX_PER_MM = 3.0  # enough to tell a sheet fitted 40 mm off from one fitted right
+
+
+def layout_score(image: np.ndarray, homography: np.ndarray, template: Template) -> float:
+    """The share of the blank form's print that lands on dark pixels when the photo is warped
+    with `homography`: near 1 when the sheet's outline was found right."""
+    printed = printed_mask(template, LAYOUT_PX_PER_MM)
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    to_mm = np.diag([1 / LAYOUT_PX_PER_MM, 1 / LAYOUT_PX_PER_MM, 1.0])
+    warped = cv2.warpPerspective(gray, homography @ to_mm, (printed.shape[1], printed.shape[0]),
+                                 flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
+                                 borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+    dark = cv2.adaptiveThreshold(warped, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 8) > 0
+    return float((dark & printed).sum() / max(int(printed.sum()), 1))
+
+
 def identify_by_title(image: np.ndarray, templates: TemplateSet) -> TitleMatch | None:
-    """The form on an unmarked sheet, or None when no title is read with a clear margin."""
+    """The form on an unmarked sheet, or None when no title is read with a clear margin. When
+    several outlines give a readable title, the one the printed layout fits best wins."""
     reference = templates.get(templates.form_ids[0])  # every KIM form: A4 portrait, heading on top
+    found: list[TitleMatch] = []
     for corners in find_sheets(image):
         best: TitleMatch | None = None
         for homography in _homographies(corners, reference):
@@ -158,5 +177,7 @@ def identify_by_title(image: np.ndarray, templates: TemplateSet) -> TitleMatch |
                     (best is None or score > best.score):
                 best = TitleMatch(template, homography, score, line)
         if best is not None:
-            return best
-    return None
+            found.append(best)
+    if len(found) > 1:
+        return max(found, key=lambda m: layout_score(image, m.homography, m.template))
+    return found[0] if found else None

@@ -24,8 +24,7 @@ def main() -> None:
     from pipeline.forms.registry import default_templates
     from pipeline.ocr.digits import read_cells
     from pipeline.ocr.read import read_page
-    from pipeline.ocr.zones import EMPTY_CELL_INK, comb_cells
-    from pipeline.ocr.clean import ink_share
+    from pipeline.ocr.zones import comb_cells, filled_cells
 
     templates = default_templates()
     root = generate(args.seed, 100)
@@ -45,8 +44,7 @@ def main() -> None:
             want = "".join(c for c in page_truth["written"].get(f.name, "") if c.isdigit())
             if f.comb is None or not want:
                 continue
-            cells = comb_cells(reading.page, f)
-            filled = [cells[i] for g in f.cell_groups for i in g if ink_share(cells[i]) >= EMPTY_CELL_INK]
+            filled = [c for group in filled_cells(comb_cells(reading.page, f), f) for c in group]
             text = reading.texts.get(f.name)
             tess = "".join(text.groups) if text else ""
             if len(filled) != len(want):

@@ -19,14 +19,16 @@ from sqlalchemy import select
 from flows import runtime
 from pipeline.forms.registry import default_templates
 from pipeline.gazetteer import Village
+from pipeline.forms.template import Template
+from pipeline.ocr.read import PX_PER_MM
 from pipeline.record import STATUS_LABELS, WITA, FormRecord, Status, now_wita
 from pipeline.report.display import value_rows
 from pipeline.report.documents import FeedbackLine, FeedbackSheet, PrintItem, render_feedback_sheet, render_unit_printout
-from pipeline.route.lifecycle import ACTION_LABELS, ITEM_LABELS, ItemState
+from pipeline.route.lifecycle import ITEM_LABELS, ItemState, action_label
 from pipeline.route.service import is_overdue, item_due, local_day
 from pipeline.report.export import flat_row, nested_row
 from pipeline.report.lapor import COLUMNS, lapor_row
-from pipeline.report.privacy import Audience
+from pipeline.report.privacy import Audience, redact_page
 from pipeline.report.agenda import agenda_events, events_for_leader, render_weekly_agenda, to_ics
 from pipeline.report.weekly import KIND_NAMES, Week, WeeklyTables, render_html, weekly_tables
 from pipeline.store.models import FieldValueRow, Record
@@ -154,7 +156,9 @@ def _feedback_line(session, row: Record, record: FormRecord, template, units) ->
     if status is Status.RETURNED:
         note = next((e.note for e in reversed(events) if e.action == "return" and e.note), "")
     elif status is Status.RESOLVED:
-        note = next((e.note for e in reversed(events) if e.action == "resolve" and e.note), "")
+        # the unit's own closing note, not the record-level event that follows it
+        note = next((e.note for e in reversed(events)
+                     if e.action == "resolve" and e.queue_item_id is not None and e.note), "")
     label = STATUS_LABELS[status]
     if status is Status.ROUTED and any(e.action == "start" for e in events):
         label = "Sedang ditindaklanjuti SKPD"
@@ -195,11 +199,13 @@ def villages_with_forms(first: date, last: date) -> list[str]:
         return sorted(session.scalars(query))
 
 
-def _thumbnail(blob: str | None) -> bytes | None:
-    """The straightened page, small enough for a print-out (~100 dpi across 70 mm)."""
+def _thumbnail(blob: str | None, record: FormRecord, template: Template, audience: Audience) -> bytes | None:
+    """The straightened page, small enough for a print-out (~100 dpi across 70 mm), with what
+    the print-out's readers may not see blacked out."""
     if blob is None or not runtime.blobs().exists(blob):
         return None
     image = cv2.imdecode(np.frombuffer(runtime.blobs().get(blob), np.uint8), cv2.IMREAD_COLOR)
+    image = redact_page(image, record, template, audience, PX_PER_MM)
     scale = 560 / image.shape[1]
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     return cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])[1].tobytes()
@@ -222,11 +228,12 @@ def write_unit_printout(target: str, out: Path, state: str | None = None, now: d
                 serial=nested["serial"] or "-", received=row.received_at,
                 state=ITEM_LABELS[ItemState(item.state)], due=due,
                 overdue=bool(due and what == "tindak lanjut" and is_overdue(due, now)),
-                thumbnail=_thumbnail(row.page.image_sha256 if row.page else None),
+                thumbnail=_thumbnail(row.page.image_sha256 if row.page else None, record, template,
+                                     Audience.PUBLIC),
                 values=tuple(value_rows(template, nested)),
                 routes=tuple(f"{ctx.routing.units[r.target].name if r.target in ctx.routing.units else r.target}"
                              f" ({KIND_NAMES.get(r.kind.value, r.kind.value).lower()})" for r in record.routes),
-                history=tuple((e.at, e.actor, ACTION_LABELS.get(e.action, e.action) + (f": {e.note}" if e.note else ""))
+                history=tuple((e.at, e.actor, action_label(e.action, e.queue_item_id is not None) + (f": {e.note}" if e.note else ""))
                               for e in history(session, row.id))))
     unit = ctx.routing.units.get(target)
     out.parent.mkdir(parents=True, exist_ok=True)

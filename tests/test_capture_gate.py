@@ -52,6 +52,9 @@ def test_each_defect_gets_its_own_reason(photo, templates, gazetteer, routing, d
     assert "foto" in found.message.lower() or "formulir" in found.message.lower()
     if code is ReasonCode.CAPTURE_CUT_OFF:  # what is not in the photo cannot be read: held
         assert record.status.value in ("needs_review", "failed")
+        unseen = [item for item in (*record.fields, *record.choices)
+                  if any(r.code is code for r in item.reasons)]
+        assert unseen and all(item.needs_review for item in unseen)  # not passed off as sure blanks
 
 
 def test_a_blurred_photo_the_reader_cannot_locate_says_blurred_not_no_marks(photo, templates):

@@ -68,3 +68,23 @@ def test_accounts_need_a_real_password_and_a_known_unit(kopi_home):
         assert user.password_hash.startswith("$argon2id$") and "kata-sandi-panjang" not in user.password_hash
         assert authenticate(session, "RINA ", "kata-sandi-panjang", "127.0.0.1") is not None
         assert authenticate(session, "rina", "salah-sama-sekali", "127.0.0.1") is None
+
+
+def test_an_empty_skpd_queue_says_where_the_waiting_forms_are(kopi_home):
+    from pipeline.geometry import Box
+    from pipeline.record import FieldValue, FormRecord, Identity, SourceRef, Status
+    from pipeline.settings import load_settings
+    from pipeline.store.db import open_store
+    from pipeline.store.records import FileOutcome, PageOutcome, save_file_outcome
+
+    result = runner.invoke(app, ["queue", "list"])
+    assert result.exit_code == 0 and "Antrean kosong." in result.output and "menunggu" not in result.output
+    source = SourceRef(sha256="e" * 64, filename="foto.jpg", media_type="image/jpeg", page=1, pages=1)
+    held = FormRecord(source=source, status=Status.NEEDS_REVIEW, identity=Identity(form_id="KIM-02", version=1, serial=7),
+                      fields=(FieldValue(name="uraian", type="multiline", value="x", raw="x", confidence=0.4,
+                                         box=Box(x=10, y=10, w=50, h=8), needs_review=True),))
+    store = open_store(load_settings())
+    save_file_outcome(store, FileOutcome(source.sha256, source.filename, "image/jpeg", 1, (PageOutcome(held, None),)))
+    store.close()
+    result = runner.invoke(app, ["queue", "list"])
+    assert "1 formulir menunggu pemeriksaan" in result.output, result.output

@@ -46,3 +46,22 @@ def test_a_second_photo_of_the_same_sheet_agrees_and_another_sheet_does_not():
     verdict = compare_content(other, first)
     assert not verdict.same and set(verdict.differing) == {"nama", "lokasi", "uraian"}
     assert not compare_content(_record(5, nama="Siti Aminah"), first).same  # too little to tell
+
+
+def test_a_printed_village_does_not_make_two_sheets_the_same():
+    def sheet(nama: str, uraian: str, village_code: str | None) -> FormRecord:
+        record = _record(9, nama=nama, uraian=uraian)
+        places = (FieldValue(name="desa", type="desa", value="Sidorejo", confidence=1.0, box=BOX),
+                  FieldValue(name="kecamatan", type="kecamatan", value="Tamban", confidence=1.0, box=BOX),
+                  FieldValue(name="rt", type="number", value="3", confidence=1.0, box=BOX))
+        identity = record.identity.model_copy(update={"village_code": village_code})
+        return record.model_copy(update={"fields": record.fields + places, "identity": identity})
+
+    # Two sheets printed for one village whose handwriting could not be read: only the printed
+    # name and a coincidental RT agree, which is not enough to call them one sheet.
+    a = sheet("", "", "63.04.02.2013")
+    b = sheet("", "", "63.04.02.2013")
+    assert not compare_content(b, a).same
+    # Written by hand, the same village on both is evidence like any other value.
+    assert compare_content(sheet("Siti Aminah", "Jembatan kayu rusak", None),
+                           sheet("Siti Aminah", "Jembatan kayu rusak", None)).same

@@ -70,3 +70,12 @@ def test_an_invalid_second_reading_falls_back_to_tesseracts(gazetteer):
     f = default_templates().get("KIM-02").field("pelapor_hp")
     value = written_value(f, _comb(f.name, "081234567890", "991234567890"), False, gazetteer)
     assert value.needs_review and value.value == "+6281234567890"
+
+
+def test_a_digit_tesseract_dropped_is_offered_from_the_second_reading(gazetteer):
+    f = default_templates().get("KIM-02").field("pelapor_hp")
+    text = FieldText(f.name, "08123456790", ("08123456790",), 0.95, 1, (12,), (0.95,),
+                     second=("081234567890",), second_conf=0.9)  # 11 digits read from 12 inked cells
+    value = written_value(f, text, False, gazetteer)
+    assert value.needs_review and value.value == "+6281234567890"
+    assert any(r.code is ReasonCode.DIGITS_DISAGREE for r in value.reasons)

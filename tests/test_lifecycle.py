@@ -73,3 +73,12 @@ def test_every_item_transition(state, action):
 def test_finished_states_say_nothing_more_can_be_done():
     with pytest.raises(IllegalTransition, match="tidak ada tindakan lagi"):
         next_item_state(ItemState.RESOLVED, ItemAction.START)
+
+
+def test_a_reviewers_rejection_is_not_called_an_skpds():
+    from pipeline.route.lifecycle import ItemAction, RecordAction, action_label
+
+    assert action_label(RecordAction.REJECT) == "ditolak"
+    assert action_label(ItemAction.REJECT, on_item=True) == "ditolak SKPD"
+    assert action_label(RecordAction.RESOLVE) != action_label(ItemAction.RESOLVE, on_item=True)
+    assert action_label("corrected") == "isian dikoreksi" and action_label("unknown-event") == "unknown-event"

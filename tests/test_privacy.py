@@ -43,3 +43,28 @@ def test_confidential_complainant_is_withheld_everywhere_but_review(templates):
     assert "Siti" not in text and "6304014703900001" not in text and "4703" not in text
     reviewer = nested_row(complaint(True), templates, Audience.REVIEWER)
     assert reviewer["fields"]["pelapor_nik"]["value"] == "6304014703900001"
+
+
+def test_the_page_picture_hides_what_the_values_hide(templates):
+    import numpy as np
+
+    from pipeline.ocr.read import PX_PER_MM
+    from pipeline.report.privacy import redact_page
+
+    template = templates.get("KIM-02")
+    blank = np.full((int(297 * PX_PER_MM), int(210 * PX_PER_MM), 3), 255, np.uint8)
+
+    def dark(image, name: str) -> bool:
+        b = template.field(name).box
+        y, x = int((b.y + b.h / 2) * PX_PER_MM), int((b.x + b.w / 2) * PX_PER_MM)
+        return bool(image[y, x].max() < 100)
+
+    public = redact_page(blank.copy(), complaint(False), template, Audience.PUBLIC, PX_PER_MM)
+    assert dark(public, "pelapor_nik") and dark(public, "pelapor_hp") and not dark(public, "pelapor_nama")
+    owner = redact_page(blank.copy(), complaint(False), template, Audience.OWNER, PX_PER_MM)
+    assert not dark(owner, "pelapor_nik")  # the unit that must act reads the NIK ...
+    withheld = redact_page(blank.copy(), complaint(True), template, Audience.OWNER, PX_PER_MM)
+    assert dark(withheld, "pelapor_nama") and dark(withheld, "pelapor_nik")  # ... unless confidential
+    assert not dark(withheld, "uraian")
+    reviewer = redact_page(blank.copy(), complaint(True), template, Audience.REVIEWER, PX_PER_MM)
+    assert not dark(reviewer, "pelapor_nik") and not dark(reviewer, "pelapor_nama")

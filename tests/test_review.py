@@ -147,6 +147,9 @@ def test_the_queue_filters_counts_and_next_item(store, pages):
         assert exception_queue(s, Filters(older_than_days=3)) == []  # all arrived just now
         assert next_exception(s, Filters()) == ids[0]
         assert next_exception(s, Filters(), after=ids[0]) == ids[1]
+        # skipping walks the whole queue and wraps round, never bouncing between the two oldest
+        assert next_exception(s, Filters(), after=ids[1]) == ids[2]
+        assert next_exception(s, Filters(), after=ids[2]) == ids[0]
     with store.session() as s:
         return_to_village(s, ids[0], "rina", "Foto buram; mohon difoto ulang.")
     with store.session() as s:

@@ -8,10 +8,14 @@ from importlib import resources
 from datetime import datetime
 from pathlib import Path
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from pipeline.record import WITA
@@ -37,6 +41,13 @@ SECURITY_HEADERS = {
 }
 
 
+ERROR_TITLES = {400: "Permintaan tidak valid", 403: "Tidak diizinkan", 404: "Tidak ditemukan",
+                405: "Tidak diizinkan", 409: "Sudah berubah", 429: "Terlalu banyak percobaan"}
+# Errors raised by the framework itself carry English text; staff read these instead.
+DEFAULT_MESSAGES = {400: "Alamat atau isian tidak sesuai.", 404: "Halaman tidak ditemukan.",
+                    405: "Tindakan ini tidak tersedia di halaman ini."}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     app = FastAPI(title="Meja Periksa KIM PRODUK KOPI", docs_url=None, redoc_url=None, openapi_url=None)
@@ -54,15 +65,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
-        return RedirectResponse(f"/masuk?lanjut={request.url.path}", status_code=303)
+        # Back to the page after signing in; a form posted with an expired session cannot be
+        # replayed, so that goes to the start page instead.
+        if request.method != "GET":
+            return RedirectResponse("/masuk", status_code=303)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/masuk?lanjut={quote(target, safe='/')}", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def error_page(request: Request, exc: HTTPException) -> HTMLResponse:
-        titles = {400: "Permintaan tidak valid", 403: "Tidak diizinkan", 404: "Tidak ditemukan",
-                  429: "Terlalu banyak percobaan"}
+    def error_page(request: Request, status: int, message: str) -> HTMLResponse:
         return TEMPLATES.TemplateResponse(request, "error.html", {
-            "title": titles.get(exc.status_code, "Terjadi kesalahan"), "message": exc.detail,
-            "user": None}, status_code=exc.status_code)
+            "title": ERROR_TITLES.get(status, "Terjadi kesalahan"), "message": message, "user": None},
+            status_code=status)
+
+    # Starlette's exception is the base of FastAPI's: unknown pages and wrong methods come here too.
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+        ours = isinstance(exc, HTTPException)  # raised by kopi's views, with an Indonesian message
+        message = exc.detail if ours else DEFAULT_MESSAGES.get(exc.status_code, "Terjadi kesalahan.")
+        return error_page(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> HTMLResponse:
+        return error_page(request, 400, DEFAULT_MESSAGES[400])
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> HTMLResponse:
+        return error_page(request, 500, "Terjadi kesalahan di server; coba lagi, atau hubungi admin bila berulang.")
 
     from web import views_admin, views_auth, views_files, views_inbox, views_overview, views_review
 

@@ -11,7 +11,7 @@ from pipeline.reasons import LABELS, ReasonCode
 from pipeline.record import STATUS_LABELS, FormRecord, Reason, Status
 from pipeline.report.display import display_value
 from pipeline.report.privacy import Audience, is_confidential, shown_value
-from pipeline.route.lifecycle import ACTION_LABELS, ITEM_LABELS, ItemState
+from pipeline.route.lifecycle import ITEM_LABELS, ItemState, action_label
 from pipeline.store.models import Event
 
 PX_PER_MM = 8.0
@@ -140,7 +140,7 @@ class HistoryLine:
 def history_lines(events: list[Event], item_targets: dict[int, str], units: dict[str, str]) -> list[HistoryLine]:
     out = []
     for e in events:
-        label = ACTION_LABELS.get(e.action, e.action)
+        label = action_label(e.action, e.queue_item_id is not None)
         target = item_targets.get(e.queue_item_id) if e.queue_item_id is not None else None
         if target:
             label = f"{label} ({units.get(target, target)})"

@@ -19,7 +19,7 @@ def _home_for(role: str) -> str:
 
 def _safe_next(target: str | None, role: str) -> str:
     # Only a path on this site: never an address elsewhere (an open redirect).
-    if target and target.startswith("/") and not target.startswith("//") and target != "/masuk":
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and target != "/masuk":
         return target
     return _home_for(role)
 

@@ -12,17 +12,17 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from flows import runtime
-from pipeline.forms.template import FieldType, Template
+from pipeline.forms.template import Template
+from pipeline.ocr.read import PX_PER_MM
 from pipeline.pages import Context
 from pipeline.record import FormRecord
-from pipeline.report.privacy import Audience, is_confidential
+from pipeline.report.privacy import Audience, redact_page
 from pipeline.store.models import Record
 from web.access import audience_for, check_record_access
 from web.deps import context, current_user, db
 from web.security import CurrentUser
 
 router = APIRouter()
-PX_PER_MM = 8.0  # the straightened pages are stored at the reading resolution
 PAGE_WIDTH = 1240
 CROP_WIDTH = 1000
 
@@ -32,21 +32,6 @@ def _page(row: Record) -> np.ndarray:
     if blob is None or not runtime.blobs().exists(blob):
         raise HTTPException(404, "Gambar halaman tidak tersedia untuk formulir ini.")
     return cv2.imdecode(np.frombuffer(runtime.blobs().get(blob), np.uint8), cv2.IMREAD_COLOR)
-
-
-def _redact(image: np.ndarray, form: FormRecord, template: Template, audience: Audience) -> np.ndarray:
-    """The same rules as `privacy.shown_value`, applied to the boxes on the page."""
-    if audience is Audience.REVIEWER:
-        return image
-    confidential = is_confidential(form, template)
-    for f in template.fields:
-        hide = ((f.identity and confidential)
-                or (f.type in (FieldType.NIK, FieldType.PHONE) and audience is not Audience.OWNER))
-        if hide and f.box is not None:
-            b = f.box.grow(1.0)
-            cv2.rectangle(image, (int(b.x * PX_PER_MM), int(b.y * PX_PER_MM)),
-                          (int(b.right * PX_PER_MM), int(b.bottom * PX_PER_MM)), (40, 40, 40), -1)
-    return image
 
 
 def _jpeg(image: np.ndarray, quality: int = 85) -> Response:
@@ -70,7 +55,7 @@ def page_image(record_id: int, user: CurrentUser = Depends(current_user), sessio
     row, form, template, audience = _load(session, record_id, user, ctx)
     image = _page(row)
     if template is not None:
-        image = _redact(image, form, template, audience)
+        image = redact_page(image, form, template, audience, PX_PER_MM)
     if image.shape[1] > PAGE_WIDTH:  # ~150 dpi is plenty on screen and halves the bytes on slow links
         scale = PAGE_WIDTH / image.shape[1]
         image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)

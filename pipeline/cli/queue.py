@@ -38,10 +38,12 @@ def queue_list(
     from pipeline.route.lifecycle import ITEM_LABELS, ItemState
     from pipeline.route.service import is_overdue, item_due
     from pipeline.store.queries import queue_items
+    from pipeline.store.review import exception_counts
 
     units, now = runtime.reading_context().routing.units, now_wita()
     with runtime.store().session() as session:
         rows = queue_items(session, skpd.upper() if skpd else None, limit * 20 if terlambat else limit, keadaan)
+        waiting = sum(exception_counts(session)["form"].values())
     if terlambat:
         rows = [(i, r) for i, r in rows if (d := item_due(i.kind, i.state, i.created_at, i.started_at))[0]
                 and d[1] == "tindak lanjut" and is_overdue(d[0], now)][:limit]
@@ -54,7 +56,13 @@ def queue_list(
                       f"{unit.short if unit else item.target} ({KIND_NAMES.get(item.kind, item.kind).lower()})",
                       record.tracking_number or "-", place, item.created_at.astimezone(WITA).strftime("%d-%m-%Y %H.%M"),
                       ITEM_LABELS[ItemState(item.state)], _due_text(item, now))
-    console.print(table if rows else "Antrean kosong.")
+    if rows:
+        console.print(table)
+        return
+    console.print("Antrean kosong.")
+    if waiting:  # say where the forms are, rather than leave an empty table unexplained
+        console.print(f"{waiting} formulir menunggu pemeriksaan petugas sebelum diteruskan ke SKPD: "
+                      "buka Meja Periksa (kopi serve) atau lihat satu per satu dengan kopi record show.")
 
 
 @queue_app.command("show")
@@ -86,12 +94,12 @@ def queue_show(item_id: int = typer.Argument(..., help="nomor antrean (kolom No.
 
 
 def print_history(events) -> None:  # noqa: ANN001 - list of Event
-    from pipeline.route.lifecycle import ACTION_LABELS
+    from pipeline.route.lifecycle import action_label
 
     table = Table("Waktu (WITA)", "Oleh", "Kejadian", "Catatan", title="Riwayat")
     for e in events:
         table.add_row(e.at.astimezone(WITA).strftime("%d-%m-%Y %H.%M"), e.actor,
-                      ACTION_LABELS.get(e.action, e.action), e.note or "")
+                      action_label(e.action, e.queue_item_id is not None), e.note or "")
     console.print(table)
 
 

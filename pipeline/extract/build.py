@@ -133,17 +133,17 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
         confidence, threshold = model
     if comb_ok is False:
         confidence = 0.0  # a digit was missed or doubled: the value cannot be trusted
-    if f.min_confidence is not None:
-        threshold = f.min_confidence
-    agree = _readers_agree(text) if comb_ok else None
+    agree = _readers_agree(text)
     extra: list[Reason] = []
-    if agree is True and parsed.ok:
-        # Two independent readers (tesseract and the digit network) read every cell alike: on
-        # the benchmark's training seeds, not one such value was wrong.
+    if agree is True and comb_ok and parsed.ok:
+        # Two independent readers (tesseract and the digit network) read every cell alike: on a
+        # training seed 1 of 294 such fields was wrong (python -m bench.digit_cells).
         confidence, threshold = max(confidence, text.second_conf), 0.0
-    elif agree is False:
+    elif agree is False:  # including a digit tesseract missed or doubled: the network has one per cell
         parsed, extra = _settle_disagreement(f, text, parsed, gazetteer)
         confidence = min(confidence, DISAGREE_CONFIDENCE)
+    if f.min_confidence is not None:  # the template's own bar has the last word
+        threshold = f.min_confidence
     reasons = [_reason(code, f, **params) for code, params in parsed.problems] + extra
     if parsed.ok and confidence < threshold and not extra:
         reasons.append(_reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read=text.text,

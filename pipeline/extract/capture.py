@@ -32,5 +32,22 @@ def check_capture(record: FormRecord, template: Template, quality: PageQuality |
             notes.append(Reason.of(NOTE_CODES[problem], detail=""))
     if not notes and not reasons:
         return record
-    return record.model_copy(update={"reasons": record.reasons + tuple(reasons),
-                                     "notes": record.notes + tuple(notes)})
+    return _unseen(record.model_copy(update={"reasons": record.reasons + tuple(reasons),
+                                             "notes": record.notes + tuple(notes)}), template, quality.cut_fields)
+
+
+def _unseen(record: FormRecord, template: Template, cut: tuple[str, ...]) -> FormRecord:
+    """A field outside the photo was not read as empty: it was not read at all. Each one waits for
+    the reviewer with its own reason instead of passing as a sure blank."""
+    if not cut:
+        return record
+
+    def flag(item):  # noqa: ANN001, ANN202 - FieldValue or ChoiceValue
+        if item.name not in cut:
+            return item
+        reason = Reason.of(ReasonCode.CAPTURE_CUT_OFF, field=item.name,
+                           detail=f"tidak terlihat: {template.field(item.name).label}")
+        return item.model_copy(update={"needs_review": True, "confidence": 0.0, "reasons": item.reasons + (reason,)})
+
+    return record.model_copy(update={"fields": tuple(flag(f) for f in record.fields),
+                                     "choices": tuple(flag(c) for c in record.choices)})

@@ -12,8 +12,9 @@ from rapidfuzz import fuzz
 from pipeline.record import FormRecord
 
 TEXT_TYPES = {"text", "multiline", "desa", "kecamatan"}
-MIN_COMPARED = 3  # fewer shared sure values than this: cannot tell, treat as different
-SAME_SHARE = 0.8  # share of shared sure values that must agree
+MIN_COMPARED = 3  # fewer shared values than this: cannot tell, treat as different
+SAME_SHARE = 0.8  # share of shared values that must agree
+PLACE_TYPES = {"desa", "kecamatan"}
 TEXT_SIMILAR = 85  # rapidfuzz ratio at which two readings of a text count as the same text
 
 
@@ -35,10 +36,13 @@ def _agree(kind: str, a: str, b: str, doubtful: bool) -> bool:
 
 def compare_content(new: FormRecord, old: FormRecord) -> Sameness:
     old_fields = {fv.name: fv for fv in old.fields}
+    # Sheets printed for one village carry its name whatever was written: it says nothing about
+    # whether two of them are the same paper.
+    printed = any(r.identity is not None and r.identity.village_code for r in (new, old))
     compared, agreed, differing = 0, 0, []
     for fv in new.fields:
         other = old_fields.get(fv.name)
-        if other is None or not fv.value or not other.value:
+        if other is None or not fv.value or not other.value or (printed and fv.type in PLACE_TYPES):
             continue
         compared += 1
         if _agree(fv.type, fv.value, other.value, fv.needs_review or other.needs_review):

@@ -7,7 +7,8 @@ of people are never touched (they are spelt as their owner spells them); organis
 made of ordinary words ("Pemdes", "Kelompok Tani") and are corrected like any text.
 
 The word list is the one the confidence evidence uses (tesseract-ocr-ind's dictionary plus the
-gazetteer, see `confidence.lexicon`). Measured on `make bench`: see README, "Measured".
+gazetteer, see `confidence.lexicon`). The pairs come from the benchmark's list of typed
+misreads (`typed_misreads` in bench/results.json).
 """
 
 from __future__ import annotations

@@ -125,12 +125,11 @@ def _photo_px_per_mm(homography: np.ndarray, template: Template) -> float:
 
 
 def _cut_fields(homography: np.ndarray, template: Template, frame: tuple[int, int]) -> tuple[str, ...]:
-    """Fields whose box (widened by CUT_OFF_MM inwards tolerance) falls partly outside the photo."""
+    """Fields (their box, or a choice's option boxes) falling partly outside the photo, with a
+    tolerance of CUT_OFF_MM inside the printed edge."""
     fh, fw = frame
     cut = []
     for f in template.fields:
-        if f.box is None:
-            continue
         b = f.outline.inset(CUT_OFF_MM) if min(f.outline.w, f.outline.h) > 2 * CUT_OFF_MM else f.outline
         pts = np.array([[[b.x, b.y]], [[b.right, b.y]], [[b.right, b.bottom]], [[b.x, b.bottom]]], dtype=np.float64)
         q = cv2.perspectiveTransform(pts, homography).reshape(-1, 2)

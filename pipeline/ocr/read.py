@@ -10,7 +10,7 @@ import numpy as np
 
 from pipeline.errors import CaptureProblem, MarksNotFound, NotAForm, PageBlank
 from pipeline.forms.registry import TemplateSet
-from pipeline.forms.template import FieldType, FormField, Template
+from pipeline.forms.template import FieldType, Template
 from pipeline.ocr.blank import printed_mask
 from pipeline.ocr.clean import Page, prepare_page
 from pipeline.ocr.digits import read_cells
@@ -21,7 +21,7 @@ from pipeline.ocr.outline import identify_by_title
 from pipeline.ocr.omr import ChoiceReading, read_choice
 from pipeline.ocr.quality import PageQuality, assess_image, assess_page, is_blank
 from pipeline.ocr.tesseract import read_words
-from pipeline.ocr.zones import FieldText, assign_words, build_composite, filled_cells
+from pipeline.ocr.zones import FieldText, assign_words, build_composite
 from pipeline.reasons import ReasonCode
 from pipeline.record import Identity
 
@@ -106,23 +106,28 @@ def _read_fields(page: Page, template: Template) -> tuple[dict[str, FieldText], 
         return {}, frozenset(empty)
     words = read_words(composite.image, psm=TEXT_PSM, whitelist=TEXT_WHITELIST)
     texts = assign_words(words, composite)
-    for f in template.fields:
-        if f.comb is not None and f.name in texts:
-            texts[f.name] = _second_reading(page, f, texts[f.name])
-    return texts, frozenset(empty)
+    return _with_second_reading(texts, composite.cells), frozenset(empty)
 
 
-def _second_reading(page: Page, f: FormField, text: FieldText) -> FieldText:
-    """The digit reader's reading of the same cells, group by group (see ocr/digits.py)."""
-    groups = filled_cells(page, f)
-    read = read_cells([c for g in groups for c in g])
+def _with_second_reading(texts: dict[str, FieldText],
+                         cells: dict[str, list[list[np.ndarray]]]) -> dict[str, FieldText]:
+    """The digit reader's reading of every comb's inked cells (one pass for the page), group by
+    group beside tesseract's (see ocr/digits.py)."""
+    names = [name for name in cells if name in texts]
+    flat = [c for name in names for group in cells[name] for c in group]
+    read = read_cells(flat)
     if not read:
-        return text
-    out, k = [], 0
-    for g in groups:
-        out.append("".join(d for d, _ in read[k:k + len(g)]))
-        k += len(g)
-    return replace(text, second=tuple(out), second_conf=min(p for _, p in read))
+        return texts
+    out, k = dict(texts), 0
+    for name in names:
+        groups = []
+        for group in cells[name]:
+            groups.append(read[k:k + len(group)])
+            k += len(group)
+        digits = [d for g in groups for d in g]
+        out[name] = replace(texts[name], second=tuple("".join(d for d, _ in g) for g in groups),
+                            second_conf=min(p for _, p in digits))
+    return out
 
 
 def _prepare(image: np.ndarray, location: PageLocation, px_per_mm: float) -> Page:

@@ -7,7 +7,7 @@ positions and are mapped to their field by the band of the composite they fall i
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,6 +39,7 @@ class Zone:
 class Composite:
     image: np.ndarray
     zones: tuple[Zone, ...]
+    cells: dict[str, list[list[np.ndarray]]] = field(default_factory=dict)  # comb fields: inked cells per group
 
     @property
     def empty(self) -> bool:
@@ -113,21 +114,22 @@ def comb_cells(page: Page, f: FormField) -> list[np.ndarray]:
     return cells
 
 
-def filled_cells(page: Page, f: FormField) -> list[list[np.ndarray]]:
+def filled_cells(cells: list[np.ndarray], f: FormField) -> list[list[np.ndarray]]:
     """The inked cells of each group of a comb, in writing order."""
-    cells = comb_cells(page, f)
     return [[cells[i] for i in group if ink_share(cells[i]) >= EMPTY_CELL_INK] for group in f.cell_groups]
 
 
-def comb_pieces(page: Page, fields: list[FormField]) -> tuple[list[Piece], set[str]]:
-    """One line per comb field: its written cells side by side, a wide gap between groups."""
-    pieces, empty = [], set()
+def comb_pieces(page: Page, fields: list[FormField]) -> tuple[list[Piece], set[str], dict[str, list[list[np.ndarray]]]]:
+    """One line per comb field: its written cells side by side, a wide gap between groups; the
+    empty fields; and each written field's inked cells (the digit reader reads the same ones)."""
+    pieces, empty, inked = [], set(), {}
     for f in fields:
         cells = comb_cells(page, f)
-        filled = filled_cells(page, f)
+        filled = filled_cells(cells, f)
         if not any(filled):
             empty.add(f.name)
             continue
+        inked[f.name] = filled
         cell_h = max(c.shape[0] for c in cells)
         cell_w = max(c.shape[1] for c in cells)
         spacing, gap = max(2, cell_w // 4), cell_w * 2
@@ -143,15 +145,16 @@ def comb_pieces(page: Page, fields: list[FormField]) -> tuple[list[Piece], set[s
             row.append(np.full((cell_h, gap), 255, np.uint8))
             x += gap
         pieces.append((f.name, np.hstack(row), tuple(ranges), tuple(len(g) for g in filled)))
-    return pieces, empty
+    return pieces, empty, inked
 
 
 def build_composite(page: Page, fields: list[FormField]) -> tuple[Composite, set[str]]:
     """All written fields of a page in one image: comb lines, then text boxes; and the names of
     the fields left empty."""
-    combs, empty_combs = comb_pieces(page, [f for f in fields if f.comb is not None])
+    combs, empty_combs, inked = comb_pieces(page, [f for f in fields if f.comb is not None])
     texts, empty_texts = text_pieces(page, [f for f in fields if f.comb is None])
-    return _stack(combs + texts), empty_combs | empty_texts
+    stacked = _stack(combs + texts)
+    return Composite(stacked.image, stacked.zones, inked), empty_combs | empty_texts
 
 
 def _group_of(word: Word, ranges: tuple[tuple[int, int], ...]) -> int:

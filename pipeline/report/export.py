@@ -79,6 +79,6 @@ def flat_row(nested: dict[str, Any]) -> dict[str, Any]:
         [n for n, v in nested["fields"].items() if v.get("confirmed_by")]
         + [n for n, v in nested["choices"].items() if v.get("confirmed_by")]
         + [f"ttd_{r}" for r, v in nested["signatures"].items() if v.get("confirmed_by")])
-    flat["history"] = " | ".join(f"{h['at'][:16].replace('T', ' ')} {h['actor']}: {h['action']}"
+    flat["history"] = " | ".join(f"{h['at'][:16].replace('T', ' ')} {h['actor']}: {h.get('label') or h['action']}"
                                  + (f" ({h['note']})" if h.get("note") else "") for h in nested["history"])
     return flat

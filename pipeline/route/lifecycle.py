@@ -53,16 +53,30 @@ ITEM_LABELS: dict[ItemState, str] = {
     ItemState.REJECTED: "Ditolak SKPD (bukan wewenangnya)",
 }
 
-ACTION_LABELS: dict[str, str] = {
+# Events that are not transitions of the tables below.
+EVENT_LABELS: dict[str, str] = {
     "received": "diterima sistem", "queued": "masuk antrean SKPD", "failed": "gagal dibaca",
     "duplicate": "duplikat", "lapor": "dicatat di SP4N-LAPOR!", "corrected": "isian dikoreksi",
+}
+# Two tables: a record and a unit's queue item share action names ("reject", "resolve") that mean
+# different things (a reviewer's rejection is not an SKPD's).
+RECORD_ACTION_LABELS: dict[RecordAction, str] = {
     RecordAction.ROUTE: "diteruskan otomatis", RecordAction.HOLD: "masuk antrean pemeriksaan",
     RecordAction.APPROVE: "disetujui dan diteruskan", RecordAction.RETURN: "dikembalikan ke desa",
     RecordAction.REJECT: "ditolak", RecordAction.MARK_DUPLICATE: "ditandai duplikat",
     RecordAction.REOPEN: "dibuka kembali untuk diperiksa", RecordAction.RESOLVE: "selesai ditangani",
+}
+ITEM_ACTION_LABELS: dict[ItemAction, str] = {
     ItemAction.ACKNOWLEDGE: "diterima SKPD", ItemAction.START: "mulai ditindaklanjuti",
     ItemAction.RESOLVE: "diselesaikan SKPD", ItemAction.REJECT: "ditolak SKPD",
 }
+
+
+def action_label(action: str, on_item: bool = False) -> str:
+    """The Indonesian words for an event's action; `on_item`: the event is on a unit's queue item."""
+    table: dict = ITEM_ACTION_LABELS if on_item else RECORD_ACTION_LABELS
+    return table.get(action) or EVENT_LABELS.get(action, action)
+
 
 RECORD_TRANSITIONS: dict[tuple[Status, RecordAction], Status] = {
     (Status.RECEIVED, RecordAction.ROUTE): Status.ROUTED,
@@ -97,9 +111,9 @@ def next_record_state(current: Status, action: RecordAction) -> Status:
     try:
         return RECORD_TRANSITIONS[(current, action)]
     except KeyError:
-        allowed = [ACTION_LABELS[a] for (s, a) in RECORD_TRANSITIONS if s is current]
+        allowed = [RECORD_ACTION_LABELS[a] for (s, a) in RECORD_TRANSITIONS if s is current]
         raise IllegalTransition(
-            f"Formulir berstatus \"{STATUS_LABELS[current]}\" tidak dapat {ACTION_LABELS[action]}"
+            f"Formulir berstatus \"{STATUS_LABELS[current]}\" tidak dapat {RECORD_ACTION_LABELS[action]}"
             + (f"; yang bisa: {', '.join(allowed)}." if allowed else "; tidak ada tindakan lagi.")
         ) from None
 
@@ -108,8 +122,8 @@ def next_item_state(current: ItemState, action: ItemAction) -> ItemState:
     try:
         return ITEM_TRANSITIONS[(current, action)]
     except KeyError:
-        allowed = [ACTION_LABELS[a] for (s, a) in ITEM_TRANSITIONS if s is current]
+        allowed = [ITEM_ACTION_LABELS[a] for (s, a) in ITEM_TRANSITIONS if s is current]
         raise IllegalTransition(
-            f"Antrean berstatus \"{ITEM_LABELS[current]}\" tidak dapat {ACTION_LABELS[action]}"
+            f"Antrean berstatus \"{ITEM_LABELS[current]}\" tidak dapat {ITEM_ACTION_LABELS[action]}"
             + (f"; yang bisa: {', '.join(allowed)}." if allowed else "; tidak ada tindakan lagi.")
         ) from None

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from pipeline.record import FormRecord
-from pipeline.route.lifecycle import ACTION_LABELS
+from pipeline.record import WITA, FormRecord
+from pipeline.route.lifecycle import action_label
 from pipeline.store.models import Document, Event, QueueItem, Record, RouteRow
 
 
@@ -78,6 +78,6 @@ def history(session: Session, record_id: int) -> list[Event]:
 def history_rows(session: Session, record_id: int) -> list[dict[str, Any]]:
     """A record's history as export rows: who did what, when, to which unit's item."""
     targets = dict(session.execute(select(QueueItem.id, QueueItem.target).where(QueueItem.record_id == record_id)).all())
-    return [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
-             "label": ACTION_LABELS.get(e.action, e.action), "from": e.from_state, "to": e.to_state,
+    return [{"at": e.at.astimezone(WITA).isoformat(), "actor": e.actor, "action": e.action,
+             "label": action_label(e.action, e.queue_item_id is not None), "from": e.from_state, "to": e.to_state,
              "unit": targets.get(e.queue_item_id), "note": e.note} for e in history(session, record_id)]

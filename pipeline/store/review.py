@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from pipeline.errors import KopiError
@@ -103,10 +103,18 @@ def exception_counts(session: Session) -> dict[str, dict[str, int]]:
 
 
 def next_exception(session: Session, filters: Filters, after: int | None = None) -> int | None:
-    """The oldest waiting form other than `after`."""
+    """The oldest waiting form; with `after` (a form skipped or just settled), the next one after
+    it in the queue's order, wrapping round to the oldest, so skipping walks the whole queue
+    instead of bouncing between the two oldest forms."""
     query = _query(filters, now_wita())
     if after is not None:
+        current = session.get(Record, after)
         query = query.where(Record.id != after)
+        if current is not None:
+            later = query.where(tuple_(Record.received_at, Record.id) > tuple_(current.received_at, current.id))
+            row = session.scalars(later.limit(1)).first()
+            if row is not None:
+                return row.id
     row = session.scalars(query.limit(1)).first()
     return row.id if row else None
 

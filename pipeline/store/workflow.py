@@ -49,15 +49,24 @@ def add_event(session: Session, record: Record, action: str, actor: str, before:
 
 def create_queue_items(session: Session, record: Record, routes: list[Route] | tuple[Route, ...],
                        actor: str) -> list[QueueItem]:
-    """One item per unit the record goes to; items that already exist are left as they are."""
-    existing = {i.target for i in session.scalars(select(QueueItem).where(QueueItem.record_id == record.id))}
+    """One item per unit the record goes to; items that already exist are left as they are, except
+    one the unit refused earlier: a reviewer sending the form back to it puts it in its queue again."""
+    existing = {i.target: i for i in session.scalars(select(QueueItem).where(QueueItem.record_id == record.id))}
     created = []
     for route in routes:
         if route.target in existing:
+            item = existing[route.target]
+            if item.state == ItemState.REJECTED.value:
+                # a fresh start: its service-level clock runs from now
+                item.state, item.created_at, item.updated_at = ItemState.ROUTED.value, now_wita(), now_wita()
+                item.acknowledged_at = None
+                add_event(session, record, "queued", actor, ItemState.REJECTED.value, ItemState.ROUTED.value,
+                          f"diteruskan lagi — {route.kind.value}: {route.why}", item)
+                created.append(item)
             continue
-        existing.add(route.target)
         item = QueueItem(record_id=record.id, target=route.target, kind=route.kind.value,
                          state=ItemState.ROUTED.value, created_at=now_wita(), updated_at=now_wita())
+        existing[route.target] = item
         session.add(item)
         session.flush()
         add_event(session, record, "queued", actor, None, ItemState.ROUTED.value,
@@ -143,11 +152,14 @@ def _follow_record(session: Session, record: Record, item: QueueItem, after: Ite
         return
     if after is ItemState.REJECTED and item.kind == RouteKind.PRIMARY.value:
         apply_record_action(session, record.id, RecordAction.REOPEN, actor,
-                            f"ditolak oleh {item.target}: {item.note or 'bukan wewenangnya'}")
+                            # the unit's reason stays on its own item: other units see record events
+                            f"ditolak oleh {item.target}; alasannya di riwayat antreannya")
     elif after is ItemState.RESOLVED:
         primaries = session.scalars(select(QueueItem).where(QueueItem.record_id == record.id,
                                                             QueueItem.kind == RouteKind.PRIMARY.value)).all()
-        if primaries and all(p.state == ItemState.RESOLVED.value for p in primaries):
+        # A unit that refused the form ("not ours") has nothing left to resolve.
+        acting = [p for p in primaries if p.state != ItemState.REJECTED.value]
+        if acting and all(p.state == ItemState.RESOLVED.value for p in acting):
             apply_record_action(session, record.id, RecordAction.RESOLVE, actor, "semua SKPD tujuan selesai")
 
 

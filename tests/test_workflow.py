@@ -130,6 +130,23 @@ def test_a_unit_that_refused_and_was_not_sent_the_form_again_does_not_hold_it_op
         assert s.get(Record, record_id).status == "resolved"
 
 
+def test_a_routed_form_returned_to_the_village_leaves_the_units_queues_until_routed_again(store):
+    record_id = save(store, "a", 1, Status.ROUTED)
+    with store.session() as s:
+        pupr = s.scalar(select(QueueItem.id).where(QueueItem.record_id == record_id, QueueItem.target == "PUPR"))
+        apply_item_action(s, pupr, ItemAction.ACKNOWLEDGE, "PUPR")
+    with store.session() as s:
+        apply_record_action(s, record_id, RecordAction.RETURN, "rina", "foto buram")
+    assert set(items(store, record_id).values()) == {"withdrawn"}  # nobody works on a returned form
+    with store.session() as s:
+        with pytest.raises(IllegalTransition):
+            apply_item_action(s, pupr, ItemAction.RESOLVE, "PUPR", "selesai")
+    with store.session() as s:  # the village sends a better photo; the reviewer routes it again
+        apply_record_action(s, record_id, RecordAction.REOPEN, "rina")
+        apply_record_action(s, record_id, RecordAction.APPROVE, "rina")
+    assert set(items(store, record_id).values()) == {"routed"}
+
+
 def test_history_cannot_be_changed_or_removed(store):
     record_id = save(store, "a", 1, Status.ROUTED)
     for statement in ("UPDATE events SET actor = 'siapa' WHERE record_id = :r",

@@ -12,7 +12,7 @@ from pipeline.errors import KopiError
 from pipeline.record import FormRecord, now_wita
 from pipeline.report.privacy import Audience
 from pipeline.report.weekly import KIND_NAMES
-from pipeline.route.lifecycle import ITEM_TRANSITIONS, ItemAction, ItemState
+from pipeline.route.lifecycle import ITEM_TRANSITIONS, OPEN_ITEM_STATES, ItemAction, ItemState
 from pipeline.route.service import is_overdue, item_due
 from pipeline.store.models import QueueItem, Record
 from pipeline.store.queries import history, queue_items
@@ -22,7 +22,7 @@ from web.present import field_views, history_lines, item_label, status_label
 from web.security import CurrentUser, csrf_token
 
 router = APIRouter()
-OPEN_STATES = (ItemState.ROUTED.value, ItemState.ACKNOWLEDGED.value, ItemState.IN_PROGRESS.value)
+OPEN_STATES = tuple(s.value for s in OPEN_ITEM_STATES)
 ACTIONS = {  # path word -> action, button label, whether a note is required
     "terima": (ItemAction.ACKNOWLEDGE, "Terima", False),
     "mulai": (ItemAction.START, "Mulai tindak lanjut", False),

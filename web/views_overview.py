@@ -23,7 +23,7 @@ STATUS_ORDER = [s.value for s in (Status.NEEDS_REVIEW, Status.FAILED, Status.ROU
                                   Status.RETURNED, Status.REJECTED, Status.DUPLICATE)]
 ITEM_ORDER = [s.value for s in ItemState]
 ITEM_SHORT = {"routed": "Belum diterima", "acknowledged": "Diterima", "in_progress": "Ditangani",
-              "resolved": "Selesai", "rejected": "Ditolak"}
+              "resolved": "Selesai", "rejected": "Ditolak", "withdrawn": "Ditarik"}
 
 
 def _by_status(session: Session, since: datetime) -> dict[str, int]:

@@ -27,7 +27,7 @@ def _due_text(item, now) -> str:  # noqa: ANN001 - QueueItem
 @queue_app.command("list")
 def queue_list(
     skpd: str | None = typer.Option(None, help="kode SKPD, mis. PUPR (bawaan: semua)"),
-    keadaan: str | None = typer.Option(None, help="routed, acknowledged, in_progress, resolved, rejected"),
+    keadaan: str | None = typer.Option(None, help="routed, acknowledged, in_progress, resolved, rejected, withdrawn"),
     terlambat: bool = typer.Option(False, "--terlambat", help="hanya yang lewat batas waktu"),
     limit: int = typer.Option(50, min=1, help="paling banyak sekian baris"),
 ) -> None:

@@ -36,6 +36,7 @@ class ItemState(StrEnum):
     IN_PROGRESS = "in_progress"
     RESOLVED = "resolved"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # the form left "routed" (returned to the village, back in review)
 
 
 class ItemAction(StrEnum):
@@ -51,12 +52,15 @@ ITEM_LABELS: dict[ItemState, str] = {
     ItemState.IN_PROGRESS: "Sedang ditindaklanjuti",
     ItemState.RESOLVED: "Selesai",
     ItemState.REJECTED: "Ditolak SKPD (bukan wewenangnya)",
+    ItemState.WITHDRAWN: "Ditarik (formulir diperiksa ulang atau dikembalikan ke desa)",
 }
+OPEN_ITEM_STATES = (ItemState.ROUTED, ItemState.ACKNOWLEDGED, ItemState.IN_PROGRESS)
 
 # Events that are not transitions of the tables below.
 EVENT_LABELS: dict[str, str] = {
     "received": "diterima sistem", "queued": "masuk antrean SKPD", "failed": "gagal dibaca",
     "duplicate": "duplikat", "lapor": "dicatat di SP4N-LAPOR!", "corrected": "isian dikoreksi",
+    "withdrawn": "ditarik dari antrean SKPD",
 }
 # Two tables: a record and a unit's queue item share action names ("reject", "resolve") that mean
 # different things (a reviewer's rejection is not an SKPD's).

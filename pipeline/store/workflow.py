@@ -12,6 +12,7 @@ from pipeline.record import Route, RouteKind, Status, now_wita
 from pipeline.route.lifecycle import (
     IllegalTransition,
     ItemAction,
+    OPEN_ITEM_STATES,
     ItemState,
     RecordAction,
     next_item_state,
@@ -50,17 +51,19 @@ def add_event(session: Session, record: Record, action: str, actor: str, before:
 def create_queue_items(session: Session, record: Record, routes: list[Route] | tuple[Route, ...],
                        actor: str) -> list[QueueItem]:
     """One item per unit the record goes to; items that already exist are left as they are, except
-    one the unit refused earlier: a reviewer sending the form back to it puts it in its queue again."""
+    one the unit refused earlier or that was withdrawn: routing the form to that unit again puts
+    it back in its queue."""
     existing = {i.target: i for i in session.scalars(select(QueueItem).where(QueueItem.record_id == record.id))}
     created = []
     for route in routes:
         if route.target in existing:
             item = existing[route.target]
-            if item.state == ItemState.REJECTED.value:
+            if item.state in (ItemState.REJECTED.value, ItemState.WITHDRAWN.value):
                 # a fresh start: its service-level clock runs from now
+                previous = item.state
                 item.state, item.created_at, item.updated_at = ItemState.ROUTED.value, now_wita(), now_wita()
                 item.acknowledged_at = None
-                add_event(session, record, "queued", actor, ItemState.REJECTED.value, ItemState.ROUTED.value,
+                add_event(session, record, "queued", actor, previous, ItemState.ROUTED.value,
                           f"diteruskan lagi — {route.kind.value}: {route.why}", item)
                 created.append(item)
             continue
@@ -117,7 +120,20 @@ def apply_record_action(session: Session, key: str | int, action: RecordAction, 
     add_event(session, record, action.value, actor, before.value, after.value, note)
     if after is Status.ROUTED:
         create_queue_items(session, record, _routes_of(record), actor)
+    elif before is Status.ROUTED and after is not Status.RESOLVED:
+        _withdraw_items(session, record, actor)
     return record
+
+
+def _withdraw_items(session: Session, record: Record, actor: str) -> None:
+    """A form returned to the village or back in review is no longer any unit's work: its open
+    items leave the queues (and come back, with a fresh clock, if it is routed again)."""
+    open_states = [s.value for s in OPEN_ITEM_STATES]
+    for item in session.scalars(select(QueueItem).where(QueueItem.record_id == record.id,
+                                                        QueueItem.state.in_(open_states))):
+        before = item.state
+        item.state, item.updated_at = ItemState.WITHDRAWN.value, now_wita()
+        add_event(session, record, "withdrawn", actor, before, ItemState.WITHDRAWN.value, None, item)
 
 
 def apply_item_action(session: Session, item_id: int, action: ItemAction, actor: str,
@@ -158,7 +174,7 @@ def _follow_record(session: Session, record: Record, item: QueueItem, after: Ite
         primaries = session.scalars(select(QueueItem).where(QueueItem.record_id == record.id,
                                                             QueueItem.kind == RouteKind.PRIMARY.value)).all()
         # A unit that refused the form ("not ours") has nothing left to resolve.
-        acting = [p for p in primaries if p.state != ItemState.REJECTED.value]
+        acting = [p for p in primaries if p.state not in (ItemState.REJECTED.value, ItemState.WITHDRAWN.value)]
         if acting and all(p.state == ItemState.RESOLVED.value for p in acting):
             apply_record_action(session, record.id, RecordAction.RESOLVE, actor, "semua SKPD tujuan selesai")
 

@@ -96,3 +96,21 @@ def test_ground_truth_matches_what_was_drawn(context, index):
             written = fill.written[f.name].ljust(len(f.cells))
             inked = [ink_share(c) > 0.02 for c in comb_cells(page, f)]
             assert inked == [ch != " " for ch in written], f.name
+
+
+@pytest.mark.parametrize("font", ["SANS", "SERIF"])
+def test_typed_words_sit_on_one_baseline(font):
+    # Placed by their own boxes, "guru" (a descender, no capitals) floated above "Rumah" and
+    # typed text looked like a ransom note to tesseract.
+    from pipeline import fonts
+    from pipeline.samples.draw import _font, _stamp_text
+
+    face = _font(str(getattr(fonts, font).require()), 40)
+    bottoms = []
+    for word in ("Hu", "gu"):
+        mask = np.zeros((120, 200), np.float32)
+        _stamp_text(mask, word, face, 10, 50)
+        lead = int(face.getlength(word[0])) + 10
+        rows = np.nonzero(mask[:, lead + 4:] > 0.5)[0]  # the "u" alone
+        bottoms.append(rows.max())
+    assert abs(bottoms[0] - bottoms[1]) <= 1

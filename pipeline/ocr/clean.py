@@ -73,12 +73,27 @@ def ink_mask(gray: np.ndarray, level: int = INK_LEVEL) -> np.ndarray:
     return gray < level
 
 
-def remove_lines(gray: np.ndarray, px_per_mm: float, min_len_mm: float = 6.0) -> np.ndarray:
-    """White out long horizontal and vertical straight runs (printed box edges, rules)."""
+# A typed line's serifs, blurred together by a phone, make one long thin run along the baseline,
+# and a "p" whose descender nearly spans a one-line box is a long vertical run: taken for rules,
+# they were whited out and the letters cut ("Tepian" read "Te bian"). A box edge spans the whole
+# box, and in a text box a vertical edge can only be near the sides (the print mask removes the
+# rest, see blank.py).
+HORIZONTAL_RULE_MM = 20.0
+SIDE_MM = 2.0
+
+
+def remove_lines(gray: np.ndarray, px_per_mm: float, min_len_mm: float = 6.0,
+                 sides_only: bool = False) -> np.ndarray:
+    """White out long horizontal and vertical straight runs (printed box edges, rules); with
+    `sides_only`, vertical runs only near the left and right edges (a text box's sides)."""
     ink = (gray < PAPER_LEVEL).astype(np.uint8)
     length = max(3, int(min_len_mm * px_per_mm))
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    across = max(length, int(HORIZONTAL_RULE_MM * px_per_mm))
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, across), np.uint8))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    if sides_only:
+        side = int(SIDE_MM * px_per_mm)
+        vertical[:, side:max(side, vertical.shape[1] - side)] = 0
     lines = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
     out = gray.copy()
     out[lines.astype(bool)] = 255

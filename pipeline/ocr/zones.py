@@ -85,7 +85,7 @@ def _stack(pieces: list[Piece]) -> Composite:
 
 def text_crop(page: Page, f: FormField) -> np.ndarray:
     assert f.box is not None
-    return remove_lines(page.handwriting(f.box.inset(TEXT_INSET_MM)), page.px_per_mm)
+    return remove_lines(page.handwriting(f.box.inset(TEXT_INSET_MM)), page.px_per_mm, sides_only=True)
 
 
 def text_pieces(page: Page, fields: list[FormField]) -> tuple[list[Piece], set[str]]:

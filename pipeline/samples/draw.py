@@ -53,15 +53,21 @@ class Ink:
 
 def _stamp_text(mask: np.ndarray, text: str, font: ImageFont.FreeTypeFont, x: int, y: int,
                 angle: float = 0.0, strength: float = 1.0) -> None:
-    """Blend `text` into `mask` with its left baseline-ish corner at (x, y), rotated by `angle`."""
-    left, top, right, bottom = font.getbbox(text)
+    """Blend `text` into `mask` from its left edge at `x`, with the middle of a capital letter at
+    height `y` and rotated by `angle`. Words sit on the baseline as type does: placed by their own
+    box instead, "guru" (no capitals, a descender) would float above "Rumah" beside it."""
+    left, top, right, bottom = font.getbbox(text, anchor="ls")
+    cap = -font.getbbox("H", anchor="ls")[1]
     w, h = right - left + 4, bottom - top + 4
     tile = Image.new("L", (w, h), 0)
-    ImageDraw.Draw(tile).text((2 - left, 2 - top), text, font=font, fill=255)
+    ImageDraw.Draw(tile).text((2 - left, 2 - top), text, font=font, fill=255, anchor="ls")
     if angle:
         tile = tile.rotate(angle, resample=Image.BICUBIC, expand=True)
     arr = np.asarray(tile, dtype=np.float32) / 255.0 * strength
-    y0, x0 = y - arr.shape[0] // 2, x
+    # The baseline lies 2 - top rows down the unrotated tile; rotation grows the tile about its centre.
+    baseline = y + cap // 2
+    y0 = baseline - (2 - top) - (arr.shape[0] - h) // 2
+    x0 = x - (arr.shape[1] - w) // 2
     _blend(mask, arr, x0, y0)
 
 

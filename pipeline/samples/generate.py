@@ -24,7 +24,7 @@ from pipeline.samples.content import Fill, make_fill
 from pipeline.samples.draw import draw_fill
 
 # Bump whenever a change makes the same seed produce different samples (caches key on it).
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 SAMPLE_DPI = 200
 CAPTURE_SHARES = {"scan": 0.3, "phone": 0.4, "chat": 0.3}
 

@@ -7,8 +7,9 @@ kecamatan, so a village is always identified by its code or by (kecamatan, name)
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 
@@ -61,6 +62,12 @@ class Gazetteer:
     def kecamatan(self) -> dict[str, str]:
         """Kecamatan name by code, in code order."""
         return dict(sorted({v.kecamatan_code: v.kecamatan for v in self.villages}.items()))
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every lower-case word of every kecamatan and desa name."""
+        names = [v.name for v in self.villages] + [v.kecamatan for v in self.villages]
+        return frozenset(w for name in names for w in re.findall(r"[a-z]+", name.lower()))
 
     def in_kecamatan(self, kecamatan: str) -> list[Village]:
         k = kecamatan.strip().casefold()

@@ -23,6 +23,12 @@ WORDS = lexicon()
     ("Pemhangunan,", "Pembangunan,"),  # punctuation stays where it was
     ("JI. Handil Bakti", "Jl. Handil Bakti"),  # address abbreviations misread
     ("G9. Musyawarah", "Gg. Musyawarah"),
+    ("penngatan", "peringatan"),  # ri read as n
+    ("MINSSU", "MINGGU"),  # two confusions away: a handwritten G read as S, twice
+    ("Ji Veteran", "Jl. Veteran"),  # the abbreviation's dot lost, at the start of an address
+    ("Rumah warga RT 03 Jelapat Il", "Rumah warga RT 03 Jelapat II"),  # roman numeral with an l
+    ("Tepi Sungai Barito RT O1", "Tepi Sungai Barito RT 01"),  # a letter among digits
+    ("Balai RT OS", "Balai RT 05"),  # after RT only a number can follow
 ])
 def test_one_confusion_away_from_exactly_one_word_is_corrected(read, meant):
     assert correct_text(read, WORDS)[0] == meant
@@ -37,6 +43,17 @@ def test_one_confusion_away_from_exactly_one_word_is_corrected(read, meant):
 ])
 def test_anything_else_is_left_as_read(read):
     assert correct_word(read, WORDS) == read
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Blok B Km 11", "Blok B Km 11"),  # "B" after a marker that takes letters; digits stay digits
+    ("Jl Veteran", "Jl. Veteran"),
+    ("Sungai Ji", "Sungai Ji"),  # not at the start of an address: left as read
+    ("Dusun II", "Dusun II"),
+    ("RT 1l", "RT 11"),
+])
+def test_numbers_and_abbreviations_are_fixed_only_where_nothing_else_fits(text, expected):
+    assert correct_text(text, WORDS)[0] == expected
 
 
 def test_the_count_of_changed_words_is_reported():
@@ -63,3 +80,49 @@ def test_a_persons_name_is_never_corrected(gazetteer):
     assert f.validation is not None and f.validation.text == "person"
     value = written_value(f, _field_text(f.name, "Bahrul Jemhatan"), False, gazetteer)
     assert value.value == "Bahrul Jemhatan" and value.evidence["corrected"] == 0
+
+
+@pytest.mark.parametrize("read, meant", [
+    ("Budi Oadri", "Budi Qadri"), ("TPA Al-Our'an", "TPA Al-Qur'an"), ("OOMARIAH", "QOMARIAH"),
+])
+def test_a_q_read_as_o_holds_the_value_for_review_with_the_q_offered(gazetteer, read, meant):
+    template = default_templates().get("KIM-02")
+    f = template.field("pelapor_nama")
+    value = written_value(f, _field_text(f.name, read), False, gazetteer)
+    assert value.needs_review and meant.title() in [c.title() for c in value.candidates]
+
+
+@pytest.mark.parametrize("text", ["Olahraga Orang Obat", "Pos Ronda", "Desa Ojo"])
+def test_words_that_begin_with_o_are_not_suspected(text):
+    from pipeline.extract.spelling import likely_q
+
+    assert likely_q(text) is None
+
+
+@pytest.mark.parametrize("read, likelier", [
+    ("Orang yang datang tidak dikenal gan sering keluar malam", "Orang yang datang tidak dikenal dan sering keluar malam"),
+    ("Kami keluarga buruh fani dengan empat anak", "Kami keluarga buruh tani dengan empat anak"),
+])
+def test_a_word_a_slip_away_from_a_much_commoner_one_holds_the_paragraph(gazetteer, read, likelier):
+    template = default_templates().get("KIM-02")
+    f = template.field("uraian")
+    value = written_value(f, _field_text(f.name, read), False, gazetteer)
+    assert value.needs_review and likelier in value.candidates
+
+
+@pytest.mark.parametrize("text", [
+    "Jembatan di Dusun Sungai Tabukan rusak berat",  # a place name is taken as written
+    "Mohon rumah dinas guru diperbaiki",
+    "Rapat warga yg hadir di Gg. Mawar",  # short abbreviations are not slips
+])
+def test_ordinary_prose_raises_no_doubt(gazetteer, text):
+    from pipeline.extract.plausible import likelier_text
+
+    assert likelier_text(text, gazetteer.words) is None
+
+
+def test_a_persons_name_is_never_doubted_for_being_rare(gazetteer):
+    template = default_templates().get("KIM-02")
+    f = template.field("pelapor_nama")
+    value = written_value(f, _field_text(f.name, "Fani Rahmawati"), False, gazetteer)
+    assert "Tani Rahmawati" not in value.candidates

@@ -8,10 +8,11 @@ from dataclasses import replace
 from pipeline.extract.confidence import calibrated, evidence, lexicon
 from pipeline.extract.dates import parse_date_groups, parse_date_text
 from pipeline.extract.names import clean_name
+from pipeline.extract.plausible import likelier_text
 from pipeline.extract.nik import parse_nik
 from pipeline.extract.numbers import parse_count
 from pipeline.extract.phones import parse_phone
-from pipeline.extract.spelling import correct_text
+from pipeline.extract.spelling import correct_text, likely_q
 from pipeline.extract.times import parse_time_groups, parse_time_text
 from pipeline.extract.values import Parsed, clean_text
 from pipeline.extract.villages import match_kecamatan, match_village
@@ -108,6 +109,18 @@ def _prose(f: FormField) -> bool:
     return f.type is FieldType.TEXT and not (f.validation is not None and f.validation.text == "person")
 
 
+def _likelier_reading(f: FormField, value: str | None, gazetteer: Gazetteer) -> str | None:
+    """A reading of free text likelier than the one made: a Q read as O (any text), or a word that
+    is a usual slip away from a much commoner word (prose only: names are not words)."""
+    if not value or f.type not in (FieldType.TEXT, FieldType.MULTILINE):
+        return None
+    fixed = likely_q(value)
+    if _prose(f):
+        paragraph = f.type is FieldType.MULTILINE
+        fixed = likelier_text(fixed or value, gazetteer.words, paragraph) or fixed
+    return fixed
+
+
 def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: Gazetteer,
                   page_agreement: float = 0.5) -> FieldValue:
     """One written field, normalised, with its confidence and reasons."""
@@ -142,6 +155,10 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
     elif agree is False:  # including a digit tesseract missed or doubled: the network has one per cell
         parsed, extra = _settle_disagreement(f, text, parsed, gazetteer)
         confidence = min(confidence, DISAGREE_CONFIDENCE)
+    likelier = _likelier_reading(f, parsed.value, gazetteer)
+    if likelier is not None:  # still a word-like value: only a person can tell, so offer both
+        confidence = min(confidence, DISAGREE_CONFIDENCE)
+        parsed = replace(parsed, candidates=(*parsed.candidates, likelier))
     if f.min_confidence is not None:  # the template's own bar has the last word
         threshold = f.min_confidence
     reasons = [_reason(code, f, **params) for code, params in parsed.problems] + extra

@@ -15,26 +15,48 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extract.values import DIGIT_LOOKALIKES
+
 # What tesseract printed -> what was on the paper. Pairs seen in the benchmark's typed misreads.
 CONFUSIONS: tuple[tuple[str, str], ...] = (
     ("h", "b"), ("b", "h"), ("rn", "m"), ("i", "l"), ("l", "i"), ("I", "l"), ("1", "l"),
     ("9", "g"), ("0", "o"), ("c", "e"), ("e", "c"), ("cl", "d"), ("vv", "w"),
+    ("n", "ri"), ("y", "g"), ("s", "g"), ("S", "G"), ("s", "c"), ("s", "p"),
 )
+EDITS = 2  # confusions undone per word: "MINSSU" is two away from "MINGGU"
 MIN_LENGTH = 4  # shorter words have too many neighbours in the list to correct safely
 # Address abbreviations are too short for the word list, but their misreadings mean nothing else.
 ABBREVIATIONS = {"JI.": "Jl.", "Ji.": "Jl.", "J1.": "Jl.", "JL.": "Jl.", "G9.": "Gg.", "Gq.": "Gg.",
                  "GG.": "Gg."}
+# "Jl." whose dot was lost, at the start of an address ("Ji Veteran").
+STREET = {"JI": "Jl.", "Ji": "Jl.", "Jl": "Jl.", "J1": "Jl."}
+# Roman numerals in place names ("Dusun II", "Jelapat III") read with a lower-case l.
+ROMAN = re.compile(r"^(?=.*[l|])[Il|]{2,3}$")
+NUMBER_AFTER = {"rt", "rw", "no", "km", "nomor"}
+_LOOKALIKE = frozenset(chr(c) for c in DIGIT_LOOKALIKES)
 _WORD = re.compile(r"^([^0-9A-Za-z]*)([0-9A-Za-z'-]+?)([^0-9A-Za-z]*)$")
 
 
-def _candidates(word: str) -> set[str]:
+def one_away(word: str, pairs: tuple[tuple[str, str], ...] = CONFUSIONS) -> set[str]:
+    """Every word one (wrong -> right) substitution away from `word`."""
     out = set()
-    for wrong, right in CONFUSIONS:
+    for wrong, right in pairs:
         start = word.find(wrong)
         while start != -1:
             out.add(word[:start] + right + word[start + len(wrong):])
             start = word.find(wrong, start + 1)
     return out
+
+
+def _candidates(word: str, words: frozenset[str]) -> set[str]:
+    """Known words the fewest confusions away (up to EDITS)."""
+    frontier = {word}
+    for _ in range(EDITS):
+        frontier = {c for w in frontier for c in one_away(w)}
+        found = {c for c in frontier if _known(c, words)}
+        if found:
+            return found
+    return set()
 
 
 def _known(word: str, words: frozenset[str]) -> bool:
@@ -45,27 +67,61 @@ def _known(word: str, words: frozenset[str]) -> bool:
 def correct_word(word: str, words: frozenset[str]) -> str:
     if len(word) < MIN_LENGTH or _known(word, words) or not any(c.isalpha() for c in word):
         return word
-    found = {c for c in _candidates(word) if _known(c, words)}
+    found = _candidates(word, words)
     if len({c.lower() for c in found}) != 1:
         return word
     return found.pop()
 
 
+def _number(core: str, after: str) -> str | None:
+    """A token that can only be a number, with look-alike letters turned back into digits: after
+    an address marker ("RT OS" -> "RT 05"), or mostly digits already ("O1" -> "01")."""
+    if not core or len(core) > 4 or not all(c.isdigit() or c in _LOOKALIKE for c in core):
+        return None
+    digits = sum(c.isdigit() for c in core)
+    if after.lower().rstrip(".:") in NUMBER_AFTER or (digits and 2 * digits >= len(core)):
+        return core.translate(DIGIT_LOOKALIKES)
+    return None
+
+
+def _fix(core: str, after: str, words: frozenset[str]) -> str:
+    if ROMAN.match(core):
+        return "I" * len(core)
+    number = _number(core, after)
+    if number is not None:
+        return number
+    return correct_word(core, words)
+
+
 def correct_text(text: str, words: frozenset[str]) -> tuple[str, int]:
     """`text` with confusions undone, and how many words were changed."""
     out, changed = [], 0
-    for token in text.split(" "):
-        if token in ABBREVIATIONS:
-            out.append(ABBREVIATIONS[token])
-            changed += ABBREVIATIONS[token] != token
+    tokens = text.split(" ")
+    for i, token in enumerate(tokens):
+        known = ABBREVIATIONS.get(token) or (STREET.get(token) if i == 0 and len(tokens) > 1 else None)
+        if known:
+            out.append(known)
+            changed += known != token
             continue
         m = _WORD.match(token)
         if m is None:
             out.append(token)
             continue
         lead, core, trail = m.groups()
-        fixed = correct_word(core, words)
+        fixed = _fix(core, tokens[i - 1] if i else "", words)
         changed += fixed != core
         out.append(lead + fixed + trail)
     return " ".join(out), changed
+
+
+# Tesseract's Indonesian model reads a typed Q as O ("Oadri", "Al-Our'an", "Oomariah"): Q is rare
+# in its training text, but common in names of Arabic origin. Indonesian words almost never begin
+# with O and a vowel, so such a word is a likely Q, for a reviewer to confirm.
+_LIKELY_Q = re.compile(r"(?<![A-Za-z'])O(?=[aouAOU])")
+
+
+def likely_q(text: str) -> str | None:
+    """`text` with each likely misread Q restored, or None when there is none."""
+    fixed = _LIKELY_Q.sub("Q", text)
+    return fixed if fixed != text else None
 

@@ -197,9 +197,9 @@ def _compare_page(page: dict, row: dict | None, template: Any, keys: list[str],
         group = "fields_text" if types[name] in TEXT_TYPES else "fields_digits"
         add("fields"), add(f"{group}"), add("fields_correct", int(ok)), add(f"{group}_correct", int(ok))
         add("fields_accepted", int(accepted))
-        if want is not None:
+        if want is not None and "all" in keys:
             OBSERVATIONS.append((types[name], page["capture"], page["fill_style"], fv["confidence"], ok,
-                                 fv["value"] is not None))
+                                 fv["value"] is not None, accepted))
         add("fields_accepted_correct", int(accepted and ok))
         if not ok and page["fill_style"] == "typed" and fv["value"] is not None:
             errors.append({"what": "typed misread", "file": file, "type": types[name], "name": name,
@@ -354,6 +354,36 @@ def risk_coverage(fill: str = "typed") -> dict[str, list[dict[str, float]]]:
     return out
 
 
+def risk_coverage_by_style(target: float = 0.005) -> dict[str, dict[str, Any]]:
+    """Per capture and fill style (written values only): the share accepted and the error among
+    them as the pipeline decided; the curve of both over confidence thresholds; and, ranking by
+    confidence alone, the largest share that could be accepted with at most `target` wrong (a
+    threshold chosen in hindsight on this very set: an upper bound, not a setting)."""
+    out = {}
+    styles = sorted({(o[1], o[2]) for o in OBSERVATIONS})
+    for capture, fill in [("all", f) for f in ("typed", "handwriting")] + styles:
+        seen = [o for o in OBSERVATIONS if o[2] == fill and capture in ("all", o[1])]
+        if not seen:
+            continue
+        accepted = [o for o in seen if o[6]]
+        ranked = sorted((o for o in seen if o[5]), key=lambda o: -o[3])
+        best, wrong = 0, 0
+        for i, o in enumerate(ranked, 1):
+            wrong += not o[4]
+            if wrong <= target * i and (i == len(ranked) or ranked[i][3] < o[3]):
+                best = i
+        curve = []
+        for threshold in (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99):
+            taken = [o for o in ranked if o[3] >= threshold]
+            curve.append({"threshold": threshold, "accepted_share": round(len(taken) / len(seen), 4),
+                          "error_among_accepted": round(sum(not o[4] for o in taken) / len(taken), 4) if taken else None})
+        out[f"{capture}+{fill}"] = {
+            "values": len(seen), "accepted_share": round(len(accepted) / len(seen), 4),
+            "error_among_accepted": round(sum(not o[4] for o in accepted) / len(accepted), 4) if accepted else None,
+            "best_share_at_target_by_confidence": round(best / len(seen), 4), "curve": curve}
+    return out
+
+
 def page_images(inbox: Path, scratch: Path) -> list[Path]:
     """The same page images the flow read, as files tesseract can open (PDF pages at 200 dpi)."""
     from pipeline.ingest import PDF_DPI
@@ -445,6 +475,7 @@ def main() -> None:
         "held_back": {k.removeprefix("held:"): v for k, v in sorted(
             comparison["by"]["fill=typed"].items(), key=lambda kv: -kv[1]) if k.startswith("held:")},
         "risk_coverage_typed_scan_phone": risk_coverage(),
+        "risk_coverage_by_style": risk_coverage_by_style(),
         "villages": {k.removeprefix("village:"): v for k, v in sorted(comparison["by"]["all"].items())
                      if k.startswith("village:")},
         "accepted_errors": [e for e in comparison["errors"] if "field" in e and e.get("what") != "typed misread"],
@@ -506,6 +537,15 @@ def markdown(report: dict) -> str:
             r["signature_precision"], r["signature_recall"], r["signature_f1"], r["stamp_precision"],
             r["stamp_recall"], r["forms_routed_without_review"], r["forms_that_should_route"],
             r["unsafe_routes"])) + " |")
+    rc = report.get("risk_coverage_by_style")
+    if rc:
+        lines += ["", "Risk and coverage per style (written values; `best at 0.5 %`: the largest share a "
+                  "confidence threshold chosen in hindsight on this set could accept with at most 0.5 % wrong):", "",
+                  "| style | values | accepted share | error among accepted | best at 0.5 % by confidence |",
+                  "|---|---|---|---|---|"]
+        for name, d in rc.items():
+            lines.append(f"| {name} | {d['values']} | {d['accepted_share']} | {d['error_among_accepted']} | "
+                         f"{d['best_share_at_target_by_confidence']} |")
     lines += ["", "Villages as written (variant: right / review / wrong), all pages:", ""]
     kinds = sorted({k.split(":")[0] for k in report["villages"]})
     for kind in kinds:

@@ -114,3 +114,37 @@ def test_payload_round_trip_and_rejects_foreign_codes():
 def test_render_refuses_an_identity_of_another_form(templates):
     with pytest.raises(ValueError):
         render_forms(templates.get("KIM-01"), [Identity(form_id="KIM-02", version=1, serial=1)])
+
+
+def _straight_page(templates, serial):
+    from pipeline.ocr.blank import printed_mask
+    from pipeline.ocr.clean import prepare_page
+
+    t, pdf = render(templates, "KIM-02", [serial])
+    rgb = rasterize_page(pdf, 1, int(round(8.0 * 25.4)))
+    size = (int(round(t.page.width * 8.0)), int(round(t.page.height * 8.0)))
+    rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return t, rgb, lambda image: prepare_page(image, 8.0, printed_mask(t, 8.0))
+
+
+def test_printed_serial_is_read_when_the_qr_is_not(templates):
+    from pipeline.ocr.identity import read_serial_digits
+
+    t, rgb, page = _straight_page(templates, 203059)
+    assert read_serial_digits(page(rgb), t) == 203059
+
+
+def test_a_serial_the_two_readings_disagree_on_is_not_guessed(templates):
+    import re
+
+    from pipeline.ocr.identity import read_serial_digits
+    from pipeline.ocr.tesseract import read_words
+
+    t, rgb, page = _straight_page(templates, 118467)
+    box = t.serial.inset(0.8)
+    y0, y1, x0, x1 = (int(round(v * 8.0)) for v in (box.y, box.bottom, box.x, box.right))
+    rgb[y0:y1, x0:x1] = cv2.GaussianBlur(rgb[y0:y1, x0:x1], (0, 0), 6)  # a badly defocused photo
+    blurred = page(rgb)
+    once = re.sub(r"\D", "", "".join(w.text for w in read_words(blurred.gray(box), psm=7, whitelist="0123456789")))
+    assert once != "118467"  # one reading alone would have given another sheet's serial
+    assert read_serial_digits(blurred, t) is None

@@ -25,6 +25,7 @@ class ReasonCode(StrEnum):
     CAPTURE_CUT_OFF = "capture_cut_off"
     NOT_A_FORM = "not_a_form"
     FORM_UNMARKED = "form_unmarked"
+    SEVERAL_FORMS = "several_forms"
     UNKNOWN_FORM = "unknown_form"
     IDENTITY_UNREADABLE = "identity_unreadable"
     IDENTITY_MISMATCH = "identity_mismatch"
@@ -83,6 +84,8 @@ MESSAGES: dict[ReasonCode, str] = {
     "versi lama?); formulir dikenali dari judulnya sebagai {title} ({form_id}), nomor seri "
     "terbaca {serial}. Letak isian diperkirakan dari tepi kertas: periksa nomor seri dan semua "
     "isian.",
+    ReasonCode.SEVERAL_FORMS: "Foto ini berisi {count} formulir; hanya satu yang dibaca. Mohon setiap "
+    "formulir difoto sendiri, satu foto satu formulir, lalu dikirim ulang.",
     ReasonCode.UNKNOWN_FORM: "Formulir tidak dikenal ({detail}).",
     ReasonCode.IDENTITY_UNREADABLE: "Kode QR dan nomor seri formulir tidak terbaca.",
     ReasonCode.IDENTITY_MISMATCH: "Identitas formulir tidak konsisten: {detail}.",
@@ -153,6 +156,7 @@ LABELS: dict[ReasonCode, str] = {
     ReasonCode.CAPTURE_LOW_RES: "Resolusi foto kecil",
     ReasonCode.CAPTURE_CUT_OFF: "Formulir terpotong",
     ReasonCode.FORM_UNMARKED: "Formulir tanpa tanda registrasi",
+    ReasonCode.SEVERAL_FORMS: "Beberapa formulir dalam satu foto",
     ReasonCode.UNKNOWN_FORM: "Formulir tidak dikenal",
     ReasonCode.IDENTITY_UNREADABLE: "Kode formulir tidak terbaca",
     ReasonCode.IDENTITY_MISMATCH: "Identitas formulir tidak konsisten",

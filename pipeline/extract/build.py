@@ -273,6 +273,8 @@ def build_record(source: SourceRef, reading: PageReading, gazetteer: Gazetteer) 
         reasons.insert(0, Reason.of(ReasonCode.IDENTITY_UNREADABLE))
     elif reading.identity_note:
         reasons.insert(0, Reason.of(ReasonCode.IDENTITY_MISMATCH, detail=reading.identity_note))
+    if reading.location.sheets > 1:  # the others on the photo were not read: the sender must know
+        reasons.insert(0, Reason.of(ReasonCode.SEVERAL_FORMS, count=reading.location.sheets))
     if reading.location.by_title:  # found without marks: every box position is an estimate
         serial = reading.identity.serial_text if reading.identity else "tidak terbaca"
         reasons.insert(0, Reason.of(ReasonCode.FORM_UNMARKED, title=reading.template.title,

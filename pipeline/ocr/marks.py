@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from itertools import product
 from dataclasses import dataclass
 
 import cv2
@@ -37,6 +38,7 @@ class PageLocation:
     marks: tuple[MarkHit, ...]
     error_mm: float  # RMS distance between detected and predicted mark corners, in mm
     by_title: str = ""  # the title line read when the page was found by its outline, not its marks
+    sheets: int = 1  # forms whose marks show in the photo; only one of them is read
 
     @property
     def corners_found(self) -> list[str]:
@@ -116,19 +118,46 @@ def locate_page(image: np.ndarray, templates: TemplateSet,
     template = _choose_template(hits, templates)
     if template is None:
         raise MarksNotFound("tidak ada tanda registrasi yang dikenali")
-    own = {h.id: h for h in hits if h.id in template.marks.ids}  # one hit per id
-    if len(own) < MIN_MARKS:
-        raise MarksNotFound(f"hanya {len(own)} dari 4 tanda registrasi terlihat")
-    src = np.vstack([_template_corners(template, i) for i in own])
-    dst = np.vstack([h.corners for h in own.values()])
+    mine = [h for h in hits if h.id in template.marks.ids]
+    if len({h.id for h in mine}) < MIN_MARKS:
+        raise MarksNotFound(f"hanya {len({h.id for h in mine})} dari 4 tanda registrasi terlihat")
+    # Two copies of one form in a photo show each mark twice: the marks of one sheet are the
+    # choice that fits one page best.
+    by_id: dict[int, list[MarkHit]] = {}
+    for h in mine:
+        by_id.setdefault(h.id, []).append(h)
+    choices = list(product(*by_id.values()))[:MAX_MARK_SETS]
+    fits = [f for f in (_fit(template, list(c)) for c in choices) if f is not None]
+    if not fits:
+        raise MarksNotFound("posisi tanda registrasi tidak konsisten")
+    homography, own, error = min(fits, key=lambda f: f[2])
+    return PageLocation(template, homography, tuple(own), error, sheets=count_sheets(hits, templates))
+
+
+MAX_MARK_SETS = 16
+
+
+def _fit(template: Template, own: list[MarkHit]) -> tuple[np.ndarray, list[MarkHit], float] | None:
+    src = np.vstack([_template_corners(template, h.id) for h in own])
+    dst = np.vstack([h.corners for h in own])
     method = cv2.RANSAC if len(own) >= 3 else 0
     cv2.setRNGSeed(17)  # RANSAC draws from the thread's generator: the same photo, the same page
     homography, _ = cv2.findHomography(src, dst, method, ransacReprojThreshold=8.0)
     if homography is None:
-        raise MarksNotFound("posisi tanda registrasi tidak konsisten")
+        return None
     back = cv2.perspectiveTransform(dst.reshape(-1, 1, 2), np.linalg.inv(homography)).reshape(-1, 2)
-    error = float(np.sqrt(np.mean(np.sum((back - src) ** 2, axis=1))))
-    return PageLocation(template, homography, tuple(own.values()), error)
+    return homography, own, float(np.sqrt(np.mean(np.sum((back - src) ** 2, axis=1))))
+
+
+def count_sheets(hits: list[MarkHit], templates: TemplateSet) -> int:
+    """How many forms' marks a photo shows: per template, the most copies seen of at least two of
+    its marks (a stray detection of one mark counts for nothing)."""
+    total = 0
+    for template in templates.templates:
+        seen = Counter(h.id for h in hits if h.id in template.marks.ids)
+        counts = sorted(seen.values(), reverse=True)
+        total += counts[1] if len(counts) >= 2 else 0
+    return max(1, total)
 
 
 def straighten(image: np.ndarray, location: PageLocation, px_per_mm: float) -> np.ndarray:

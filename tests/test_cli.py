@@ -88,3 +88,33 @@ def test_an_empty_skpd_queue_says_where_the_waiting_forms_are(kopi_home):
     store.close()
     result = runner.invoke(app, ["queue", "list"])
     assert "1 formulir menunggu pemeriksaan" in result.output, result.output
+
+
+def test_late_items_are_found_however_many_newer_items_there_are(kopi_home):
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from pipeline.record import FormRecord, Identity, Route, RouteKind, SourceRef, Status, now_wita
+    from pipeline.settings import load_settings
+    from pipeline.store.db import open_store
+    from pipeline.store.models import QueueItem, Record
+    from pipeline.store.records import FileOutcome, PageOutcome, save_file_outcome
+
+    store = open_store(load_settings())
+    route = (Route(target="PUPR", kind=RouteKind.PRIMARY, rule="r", why="kategori jalan"),)
+    for n in range(25):  # the first arrives a month ago; 24 arrive today, none of them late
+        sha = f"{n:02d}" * 32
+        source = SourceRef(sha256=sha, filename=f"{n}.jpg", media_type="image/jpeg", page=1, pages=1)
+        record = FormRecord(source=source, status=Status.ROUTED, routes=route,
+                            identity=Identity(form_id="KIM-02", version=1, serial=100 + n))
+        save_file_outcome(store, FileOutcome(sha, f"{n}.jpg", "image/jpeg", 1, (PageOutcome(record, None),)))
+        if n == 0:
+            with store.session() as session:
+                late = session.scalar(select(Record.id).where(Record.serial == 100))
+                session.execute(update(QueueItem).where(QueueItem.record_id == late)
+                                .values(created_at=now_wita() - timedelta(days=30)))
+    store.close()
+    result = runner.invoke(app, ["queue", "list", "--terlambat", "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Antrean kosong" not in result.output and "terlambat" in result.output.lower(), result.output

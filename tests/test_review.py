@@ -134,6 +134,28 @@ def test_an_unsigned_form_cannot_be_approved_until_the_signature_is_confirmed(st
         assert doubtful.name in corrected.note  # which fields changed; the values stay out of the history
 
 
+def test_a_settled_form_reopened_is_counted_by_its_reasons_of_today(store, pages):
+    from pipeline.route.lifecycle import RecordAction
+    from pipeline.store.workflow import apply_record_action
+
+    ctx, read = pages
+    record, truth = read[2]
+    record = _held(record)
+    record_id = _save(store, record)
+    doubtful = _doubted(record)
+    typed = {doubtful.name: _truth_text(ctx, record, truth, doubtful.name)}
+    with store.session() as s:
+        assert exception_counts(s)["reason"][ReasonCode.SIGNATURE_MISSING.value] == 1
+        settle(s, record_id, ctx, "rina", typed, {}, {"kepala_desa": {"signed": True, "stamped": True}})
+    with store.session() as s:
+        apply_record_action(s, record_id, RecordAction.REOPEN, "rina", "periksa lagi")
+    with store.session() as s:
+        assert s.get(Record, record_id).status == "needs_review"
+        # the signature was confirmed when it was settled: it is no longer a reason to filter by
+        assert ReasonCode.SIGNATURE_MISSING.value not in exception_counts(s)["reason"]
+        assert exception_queue(s, Filters(reason=ReasonCode.SIGNATURE_MISSING.value)) == []
+
+
 def test_the_queue_filters_counts_and_next_item(store, pages):
     ctx, read = pages
     ids = [_save(store, _held(record)) for record, _ in read[:3]]

@@ -35,18 +35,22 @@ def queue_list(
     from flows import runtime
     from pipeline.record import now_wita
     from pipeline.report.weekly import KIND_NAMES
-    from pipeline.route.lifecycle import ITEM_LABELS, ItemState
+    from pipeline.route.lifecycle import ITEM_LABELS, OPEN_ITEM_STATES, ItemState
     from pipeline.route.service import is_overdue, item_due
     from pipeline.store.queries import queue_items
     from pipeline.store.review import exception_counts
 
     units, now = runtime.reading_context().routing.units, now_wita()
     with runtime.store().session() as session:
-        rows = queue_items(session, skpd.upper() if skpd else None, limit * 20 if terlambat else limit, keadaan)
+        target = skpd.upper() if skpd else None
+        if terlambat:  # lateness is counted in working days, so every open item is looked at
+            open_states = () if keadaan else [s.value for s in OPEN_ITEM_STATES]
+            rows = [(i, r) for i, r in queue_items(session, target, None, keadaan, open_states)
+                    if (d := item_due(i.kind, i.state, i.created_at, i.started_at))[0]
+                    and d[1] == "tindak lanjut" and is_overdue(d[0], now)][:limit]
+        else:
+            rows = queue_items(session, target, limit, keadaan)
         waiting = sum(exception_counts(session)["form"].values())
-    if terlambat:
-        rows = [(i, r) for i, r in rows if (d := item_due(i.kind, i.state, i.created_at, i.started_at))[0]
-                and d[1] == "tindak lanjut" and is_overdue(d[0], now)][:limit]
     table = Table("No.", "SKPD (peran)", "Registrasi", "Asal", "Diteruskan", "Keadaan", "Batas waktu",
                   title=f"Antrean {skpd.upper() if skpd else 'semua SKPD'}")
     for item, record in rows:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -60,14 +60,19 @@ def queue_rows(session: Session, since: datetime | None = None,
     return [(item, record) for item, record in session.execute(query.order_by(QueueItem.id))]
 
 
-def queue_items(session: Session, target: str | None, limit: int,
-                state: str | None = None) -> list[tuple[QueueItem, Record]]:
+def queue_items(session: Session, target: str | None, limit: int | None,
+                state: str | None = None, states: Collection[str] = ()) -> list[tuple[QueueItem, Record]]:
+    """Queue items with their records, newest first; `limit` None for all of them."""
     query = select(QueueItem, Record).join(Record, Record.id == QueueItem.record_id)
     if target:
         query = query.where(QueueItem.target == target)
     if state:
         query = query.where(QueueItem.state == state)
-    query = query.order_by(QueueItem.created_at.desc(), QueueItem.id.desc()).limit(limit)
+    if states:
+        query = query.where(QueueItem.state.in_(list(states)))
+    query = query.order_by(QueueItem.created_at.desc(), QueueItem.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
     return [(item, record) for item, record in session.execute(query)]
 
 

@@ -80,9 +80,7 @@ def _record_row(record: FormRecord) -> Record:
         row.signatures.append(SignatureRow(
             role=sc.role, required=sc.required, signed=sc.signed, stamp_expected=sc.stamp_expected,
             stamped=sc.stamped, confidence=sc.confidence))
-    for reason in record.all_reasons():
-        row.reasons.append(ReasonRow(code=reason.code.value, field=reason.field, message=reason.message,
-                                     kind="review"))
+    row.reasons.extend(review_reason_rows(record))
     for note in record.notes:
         row.reasons.append(ReasonRow(code=note.code.value, field=note.field, message=note.message,
                                      kind="note"))
@@ -90,6 +88,12 @@ def _record_row(record: FormRecord) -> Record:
         row.routes.append(RouteRow(target=route.target, kind=route.kind.value, rule=route.rule,
                                    why=route.why))
     return row
+
+
+def review_reason_rows(record: FormRecord) -> list[ReasonRow]:
+    """Why the form waits for review, one row per reason (the review queue's filters count these)."""
+    return [ReasonRow(code=r.code.value, field=r.field, message=r.message, kind="review")
+            for r in record.all_reasons()]
 
 
 def _as_duplicate(record: FormRecord, original: Record) -> FormRecord:

@@ -20,6 +20,7 @@ from pipeline.route.lifecycle import RecordAction
 from pipeline.route.router import plan_routes
 from pipeline.route.service import dispatch_due, is_overdue
 from pipeline.store.models import ReasonRow, Record, RouteRow
+from pipeline.store.records import review_reason_rows
 from pipeline.store.workflow import add_event, apply_record_action, get_record
 
 WAITING = (Status.NEEDS_REVIEW.value, Status.FAILED.value)
@@ -224,10 +225,12 @@ def _store_form(session: Session, row: Record, form: FormRecord, actor: str, tou
     for stored in row.signatures:
         sc = signatures[stored.role]
         stored.signed, stored.stamped, stored.confidence = sc.signed, sc.stamped, sc.confidence
-    for old in list(row.routes):
-        row.routes.remove(old)
+    for old in list(row.routes) + [r for r in row.reasons if r.kind == "review"]:
+        (row.routes if isinstance(old, RouteRow) else row.reasons).remove(old)
         session.delete(old)
     session.flush()  # the old rows must be gone before the same (record, unit, kind) is added again
+    # A settled form is reopened or returned later: its filters must count today's reasons.
+    row.reasons.extend(review_reason_rows(form))
     for route in form.routes:
         row.routes.append(RouteRow(target=route.target, kind=route.kind.value, rule=route.rule, why=route.why))
     row.desa = next((fv.value for fv in form.fields if fv.type == "desa" and fv.code), row.desa)

@@ -191,3 +191,25 @@ def test_the_owning_unit_sees_nik_and_phone_but_never_a_confidential_complainant
         cv.model_copy(update={"selected": (option,)}) if cv.name == template.confidential_flag else cv
         for cv in complaint.choices)})
     assert shown_value(secret, template, nik.name, "6304011203900001", Audience.OWNER) == WITHHELD
+
+
+def test_suggestions_and_reasons_quoting_a_hidden_nik_are_not_shown(pages, templates):
+    from web.present import field_views
+
+    _, read = pages
+    complaint = next(r for r, _ in read if r.identity.form_id == "KIM-02")
+    template = templates.get("KIM-02")
+    nik = next(fv for fv in complaint.fields if fv.type == "nik")
+    doubt = Reason.of(ReasonCode.DIGITS_DISAGREE, nik.name, label=nik.name, read="6304011203900001",
+                      other="6304011203900007")
+    held = complaint.model_copy(update={"fields": tuple(
+        fv.model_copy(update={"needs_review": True, "reasons": (doubt,), "candidates": ("6304011203900007",)})
+        if fv.name == nik.name else fv for fv in complaint.fields)})
+
+    def view(audience):
+        return next(v for v in field_views(held, template, audience) if v.name == nik.name)
+
+    assert "6304011203900007" in view(Audience.REVIEWER).candidates
+    assert any("6304011203900001" in r for r in view(Audience.REVIEWER).reasons)
+    public = view(Audience.PUBLIC)
+    assert public.candidates == [] and not any("63040112039" in r for r in public.reasons) and public.reasons

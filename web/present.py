@@ -10,7 +10,7 @@ from pipeline.forms.template import FieldType, Template
 from pipeline.reasons import LABELS, ReasonCode
 from pipeline.record import STATUS_LABELS, FormRecord, Reason, Status
 from pipeline.report.display import display_value
-from pipeline.report.privacy import Audience, is_confidential, shown_value
+from pipeline.report.privacy import Audience, is_confidential, is_hidden, shown_value
 from pipeline.route.lifecycle import ITEM_LABELS, ItemState, action_label
 from pipeline.store.models import Event
 
@@ -61,12 +61,14 @@ def field_views(form: FormRecord, template: Template, audience: Audience) -> lis
             fv = values[f.name]
             shown = shown_value(form, template, f.name, fv.value, audience)
             start = display_value(f, fv.value) if fv.value else (fv.raw.strip() if fv.needs_review else "")
+            hidden = is_hidden(form, template, f.name, audience)  # a reason can quote the digits read
+            reasons = [LABELS.get(r.code, r.code.value) if hidden else _field_reason(r) for r in fv.reasons]
             views.append(FieldView(
                 f.name, f.label, "textarea" if (f.lines or 1) > 1 else "text",
                 start if audience is Audience.REVIEWER else "", display_value(f, shown),
-                _percent(fv.confidence), fv.needs_review, [_field_reason(r) for r in fv.reasons],
-                [c for c in fv.candidates if c], confirmed_by=fv.confirmed_by, box=_box(template, f.name),
-                crop=f.name))
+                _percent(fv.confidence), fv.needs_review, reasons,
+                [] if hidden else [c for c in fv.candidates if c], confirmed_by=fv.confirmed_by,
+                box=_box(template, f.name), crop=f.name))
         elif f.name in choices:
             cv = choices[f.name]
             ticked = set(cv.selected)

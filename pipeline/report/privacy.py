@@ -51,6 +51,17 @@ def is_confidential(record: FormRecord, template: Template) -> bool:
         return False
 
 
+def is_hidden(record: FormRecord, template: Template, name: str, audience: Audience) -> bool:
+    """Whether `audience` may not read this field in full: then nothing derived from what was
+    read (suggestions, reasons quoting the digits) may be shown to it either."""
+    if audience is Audience.REVIEWER:
+        return False
+    f = template.field(name)
+    if f.identity and is_confidential(record, template):
+        return True
+    return audience is Audience.PUBLIC and f.type in (FieldType.NIK, FieldType.PHONE)
+
+
 def shown_value(record: FormRecord, template: Template, name: str, value: str | None,
                 audience: Audience) -> str | None:
     """A field's value as this audience may see it."""

@@ -4,6 +4,7 @@ throughout; every page checks the role and, for SKPD staff, the unit, on the ser
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from pipeline.record import WITA
 from pipeline.settings import Settings, load_settings
@@ -52,9 +54,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     app = FastAPI(title="Meja Periksa KIM PRODUK KOPI", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
-    https = __import__("os").environ.get("KOPI_HTTPS") == "1"
+    https = os.environ.get("KOPI_HTTPS") == "1"
     app.add_middleware(SessionMiddleware, secret_key=security.secret_key(settings.home), session_cookie="kopi_sesi",
                        max_age=security.SESSION_HOURS * 3600, same_site="strict", https_only=https)
+    proxies = [p.strip() for p in os.environ.get("KOPI_TRUSTED_PROXIES", "").split(",") if p.strip()]
+    if proxies:
+        # Behind an HTTPS proxy every visitor arrives from the proxy's address, and sign-in
+        # throttling per address would lock the whole office out at once: take the visitor's
+        # address from X-Forwarded-For, but only when the proxy itself is the one sending it.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # noqa: ANN001, ANN202

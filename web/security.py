@@ -6,6 +6,7 @@
 - CSRF: every form carries the session's token; every POST without the right one is refused.
 - Throttling: after 5 failed sign-ins for a name, or 20 from one address (an office shares one
   address behind its router), within 15 minutes, further attempts are refused for that window.
+  Behind an HTTPS proxy the address is the visitor's only when KOPI_TRUSTED_PROXIES names it.
 """
 
 from __future__ import annotations

@@ -131,11 +131,18 @@ def users_demo() -> None:
 
 @app.command("serve")
 def serve(host: str = typer.Option("127.0.0.1", help="alamat; 0.0.0.0 untuk jaringan kantor"),
-          port: int = typer.Option(8000, help="port")) -> None:
+          port: int = typer.Option(8000, help="port"),
+          proxy: str = typer.Option("", help="alamat proxy HTTPS yang dipercaya (dipisah koma), "
+                                               "mis. 127.0.0.1: alamat pengunjung diambil dari X-Forwarded-For")) -> None:
     """Jalankan Meja Periksa (web) di http://HOST:PORT."""
+    import os
+
     import uvicorn
 
     from web.app import create_app
+
+    if proxy:
+        os.environ["KOPI_TRUSTED_PROXIES"] = proxy
 
     console.print(f"Meja Periksa berjalan di http://{host}:{port}  (Ctrl+C untuk berhenti)")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=False)

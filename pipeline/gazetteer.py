@@ -64,6 +64,11 @@ class Gazetteer:
         return dict(sorted({v.kecamatan_code: v.kecamatan for v in self.villages}.items()))
 
     @cached_property
+    def nik_regions(self) -> dict[str, str]:
+        """Kecamatan name by the 6-digit region code a NIK starts with ("630401")."""
+        return {code.replace(".", ""): name for code, name in self.kecamatan.items()}
+
+    @cached_property
     def words(self) -> frozenset[str]:
         """Every lower-case word of every kecamatan and desa name."""
         names = [v.name for v in self.villages] + [v.kecamatan for v in self.villages]

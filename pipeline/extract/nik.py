@@ -10,6 +10,7 @@ from itertools import product
 from pipeline.extract.values import Parsed, digits_from_ocr, invalid, problem
 from pipeline.gazetteer import Gazetteer
 from pipeline.reasons import ReasonCode
+from pipeline.record import now_wita
 
 BATOLA = "6304"
 MAX_SUGGESTIONS = 8
@@ -25,7 +26,7 @@ def birth_date(nik: str) -> date | None:
             born = date(century + year, month, day)
         except ValueError:
             return None
-        if born <= date.today():
+        if born <= now_wita().date():  # a birth date is never after today, in Barito Kuala's time
             return born
     return None
 
@@ -34,7 +35,7 @@ def region_problems(nik: str, gazetteer: Gazetteer, kecamatan_code: str | None,
                     kecamatan_name: str | None) -> list:
     problems = []
     region = nik[:6]
-    codes = {code.replace(".", ""): name for code, name in gazetteer.kecamatan.items()}
+    codes = gazetteer.nik_regions
     if not nik.startswith(BATOLA) or region not in codes:
         problems.append(problem(ReasonCode.NIK_REGION, read=nik, region=region))
     elif kecamatan_code and region != kecamatan_code.replace(".", ""):
@@ -46,8 +47,7 @@ def region_problems(nik: str, gazetteer: Gazetteer, kecamatan_code: str | None,
 
 
 def _plausible(nik: str, gazetteer: Gazetteer) -> bool:
-    codes = {code.replace(".", "") for code in gazetteer.kecamatan}
-    return nik[:6] in codes and birth_date(nik) is not None
+    return nik[:6] in gazetteer.nik_regions and birth_date(nik) is not None
 
 
 def suggestions(pattern: str, gazetteer: Gazetteer, region: str | None = None) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -59,9 +60,18 @@ def secret_key(home: Path) -> str:
         return os.environ["KOPI_SECRET_KEY"]
     path = home / "secret_key"
     if not path.exists():
+        # Written owner-only from the first byte (mkstemp), and linked into place atomically:
+        # two processes starting at once agree on the first key instead of each keeping its own.
         home.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        fd, tmp = tempfile.mkstemp(dir=home, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
     return path.read_text().strip()
 
 

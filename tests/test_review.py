@@ -82,6 +82,12 @@ def _save(store, record: FormRecord) -> int:
         return s.scalar(select(Record.id).where(Record.serial == record.identity.serial))
 
 
+def _save_held(store, record: FormRecord):
+    """`_held(record)` saved: (the held record, its id, the field put in doubt)."""
+    held = _held(record)
+    return held, _save(store, held), _doubted(held)
+
+
 def _truth_text(ctx: Context, record: FormRecord, truth: dict, name: str) -> str:
     f = ctx.templates.get(record.identity.form_id).field(name)
     return display_value(f, truth["values"][name]) if truth["values"][name] else ""
@@ -89,9 +95,7 @@ def _truth_text(ctx: Context, record: FormRecord, truth: dict, name: str) -> str
 
 def test_a_refused_value_saves_nothing_and_says_why(store, pages):
     ctx, read = pages
-    record = _held(read[0][0])
-    record_id = _save(store, record)
-    doubtful = _doubted(record)
+    record, record_id, doubtful = _save_held(store, read[0][0])
     with store.session() as s:
         events_before = len(s.scalars(select(Event).where(Event.record_id == record_id)).all())
     with pytest.raises(CorrectionError) as refused:
@@ -213,3 +217,30 @@ def test_suggestions_and_reasons_quoting_a_hidden_nik_are_not_shown(pages, templ
     assert any("6304011203900001" in r for r in view(Audience.REVIEWER).reasons)
     public = view(Audience.PUBLIC)
     assert public.candidates == [] and not any("63040112039" in r for r in public.reasons) and public.reasons
+
+
+def test_a_refused_correction_shows_the_page_as_the_reviewer_left_it(store, pages):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+    from web.security import create_user
+
+    ctx, read = pages
+    record, record_id, doubtful = _save_held(store, read[3][0])
+    with store.session() as s:
+        create_user(s, "rina", "kata-sandi-panjang-1", "reviewer", "Rina")
+    client = TestClient(create_app(), base_url="http://testserver")
+    page = client.get("/masuk")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    client.post("/masuk", data={"username": "rina", "password": "kata-sandi-panjang-1", "csrf": csrf, "lanjut": ""})
+    page = client.get(f"/formulir/{record_id}")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    assert not re.search(r'name="s_kepala_desa_ttd" value="1" checked', page.text)  # read as unsigned
+    refused = client.post(f"/formulir/{record_id}/setujui", data={
+        "csrf": csrf, f"f_{doubtful.name}": "12", "s_kepala_desa_ttd": "1", "s_kepala_desa_cap": "1"})
+    assert refused.status_code == 422
+    assert re.search(rf'name="f_{doubtful.name}"[^>]*value="12"|>12</textarea>', refused.text)
+    assert re.search(r'name="s_kepala_desa_ttd" value="1" checked', refused.text)
+    assert re.search(r'name="s_kepala_desa_cap" value="1" checked', refused.text)

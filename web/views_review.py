@@ -80,13 +80,29 @@ def next_item(request: Request, setelah: int | None = None, user: CurrentUser = 
     return RedirectResponse(f"/formulir/{found}", status_code=303)
 
 
-def _item_data(session: Session, row: Record, ctx, typed: dict | None = None) -> dict:  # noqa: ANN001
+Submitted = tuple[dict[str, str], dict[str, list[str]], dict[str, dict[str, bool]]]
+
+
+def _keep_submitted(views: list, submitted: Submitted) -> None:  # noqa: ANN001
+    """A refused correction shows the page again as the reviewer left it: typed text, ticks and
+    signature marks, not the stored reading they had already corrected."""
+    typed, ticked, marks = submitted
+    for v in views:
+        if v.kind in ("text", "textarea") and v.name in typed:
+            v.value = typed[v.name]
+        elif v.kind == "choice" and v.name in ticked:
+            v.options = [(value, label, value in ticked[v.name]) for value, label, _ in v.options]
+        elif v.kind == "signature" and v.name in marks:
+            v.signed = marks[v.name]["signed"]
+            v.stamped = marks[v.name]["stamped"] if v.stamp_expected else v.stamped
+
+
+def _item_data(session: Session, row: Record, ctx, submitted: Submitted | None = None) -> dict:  # noqa: ANN001
     form = FormRecord.model_validate(row.data)
     template = ctx.templates.get(form.identity.form_id, form.identity.version) if form.identity else None
     views = field_views(form, template, Audience.REVIEWER) if template else []
-    for v in views:
-        if typed and v.kind in ("text", "textarea") and v.name in typed:
-            v.value = typed[v.name]
+    if submitted:
+        _keep_submitted(views, submitted)
     items = session.scalars(select(QueueItem).where(QueueItem.record_id == row.id)).all()
     units = {code: unit.short for code, unit in ctx.routing.units.items()}
     status = Status(row.status)
@@ -123,7 +139,7 @@ def item_page(request: Request, record_id: int, user: CurrentUser = Depends(revi
                                           **_item_data(session, row, ctx)})
 
 
-def _submitted(form_data, views) -> tuple[dict[str, str], dict[str, list[str]], dict[str, dict[str, bool]]]:  # noqa: ANN001
+def _submitted(form_data, views) -> Submitted:  # noqa: ANN001
     """What the reviewer changed or confirmed: doubtful fields always, others only when changed."""
     typed, ticked, marks = {}, {}, {}
     for v in views:
@@ -156,7 +172,8 @@ async def approve(request: Request, record_id: int, user: CurrentUser = Depends(
     except CorrectionError as exc:
         session.rollback()
         return _render(request, "item.html", {"user": user, "problems": exc.problems, "done": None,
-                                              **_item_data(session, _record(session, record_id), ctx, typed)},
+                                              **_item_data(session, _record(session, record_id), ctx,
+                                                           (typed, ticked, marks))},
                        status_code=422)
     except KopiError as exc:
         session.rollback()

@@ -32,7 +32,7 @@ from pipeline.report.privacy import Audience, redact_page
 from pipeline.report.agenda import agenda_events, events_for_leader, render_weekly_agenda, to_ics
 from pipeline.report.weekly import KIND_NAMES, Week, WeeklyTables, render_html, weekly_tables
 from pipeline.store.models import FieldValueRow, Record
-from pipeline.store.queries import history, history_rows, iter_records, iter_rows, queue_items, queue_rows, record_query
+from pipeline.store.queries import history, iter_records, iter_rows_with_history, queue_items, queue_rows, record_query
 
 FORMATS = ("jsonl", "csv", "xlsx")
 
@@ -46,9 +46,8 @@ def write_export(fmt: str, out: Path, status: str | None = None, target: str | N
     out.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with runtime.store().session() as session:
-        rows = (nested_row(record, templates, audience, row.id, row.tracking_number, row.lapor_id,
-                           history_rows(session, row.id))
-                for row, record in iter_rows(session, record_query(status, target)))
+        rows = (nested_row(record, templates, audience, row.id, row.tracking_number, row.lapor_id, past)
+                for row, record, past in iter_rows_with_history(session, record_query(status, target)))
         if fmt == "jsonl":
             with out.open("w", encoding="utf-8") as handle:
                 for row in rows:

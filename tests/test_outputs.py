@@ -139,3 +139,26 @@ def test_changing_the_category_map_changes_where_the_next_form_goes(kopi_home, t
     rules.write_text(rules.read_text().replace("[DISPERKIM]", "[DINAS-TIDAK-ADA]"))
     result = CliRunner().invoke(app, ["routes", "check"])
     assert result.exit_code == 2 and "DINAS-TIDAK-ADA" in result.output
+
+
+def test_an_export_asks_the_database_the_same_few_times_for_ten_forms_as_for_one(kopi_home, gazetteer):
+    from sqlalchemy import event
+
+    from flows import runtime
+    from flows.reports import write_export
+
+    village = gazetteer.find("Alalak", "Handil Bakti")
+    engine = runtime.store().engine
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    counts = []
+    for n in range(10):
+        save_file_outcome(runtime.store(), complaint(f"{n:x}", 100 + n, False, village))
+        if n in (0, 9):
+            statements.clear()
+            rows = write_export("jsonl", kopi_home / f"e{n}.jsonl")
+            counts.append(len(statements))
+            assert rows == n + 1
+    assert counts[1] <= counts[0] + 2, counts
+    last = [json.loads(line) for line in (kopi_home / "e9.jsonl").read_text().splitlines()]
+    assert all(row["history"] and row["history"][0]["at"] for row in last)

@@ -244,3 +244,20 @@ def test_a_refused_correction_shows_the_page_as_the_reviewer_left_it(store, page
     assert re.search(rf'name="f_{doubtful.name}"[^>]*value="12"|>12</textarea>', refused.text)
     assert re.search(r'name="s_kepala_desa_ttd" value="1" checked', refused.text)
     assert re.search(r'name="s_kepala_desa_cap" value="1" checked', refused.text)
+
+
+def test_the_review_queue_asks_the_database_the_same_few_times_for_many_forms(store, pages):
+    from sqlalchemy import event
+
+    _, read = pages
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    counts = []
+    for n, (record, _) in enumerate(read):
+        _save(store, _held(record))
+        if n in (0, len(read) - 1):
+            statements.clear()
+            with store.session() as s:
+                assert len(exception_queue(s, Filters())) == n + 1
+            counts.append(len(statements))
+    assert counts[1] == counts[0], counts

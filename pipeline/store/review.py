@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from pipeline.errors import KopiError
 from pipeline.extract.typed import normalise_typed
@@ -19,7 +19,7 @@ from pipeline.record import FormRecord, Status, now_wita
 from pipeline.route.lifecycle import RecordAction
 from pipeline.route.router import plan_routes
 from pipeline.route.service import dispatch_due, is_overdue
-from pipeline.store.models import ReasonRow, Record, RouteRow
+from pipeline.store.models import Page, ReasonRow, Record, RouteRow
 from pipeline.store.records import review_reason_rows
 from pipeline.store.workflow import add_event, apply_record_action, get_record
 
@@ -80,7 +80,10 @@ def exception_queue(session: Session, filters: Filters, now: datetime | None = N
     """Forms waiting for a reviewer, oldest first (SP4N-LAPOR!: dispatch within 3 working days)."""
     now = now or now_wita()
     entries = []
-    for row in session.scalars(_query(filters, now).limit(limit)):
+    # Each entry shows its reasons and file name: loaded with the page of forms, not per form.
+    query = _query(filters, now).limit(limit).options(
+        selectinload(Record.reasons), joinedload(Record.page).joinedload(Page.document))
+    for row in session.scalars(query):
         due = dispatch_due(row.received_at)
         codes = tuple(dict.fromkeys(r.code for r in row.reasons if r.kind == "review"))
         entries.append(QueueEntry(row.id, row.tracking_number, row.form_id, row.serial, row.desa, row.kecamatan,

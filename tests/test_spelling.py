@@ -94,7 +94,7 @@ def test_a_q_read_as_o_holds_the_value_for_review_with_the_q_offered(gazetteer, 
 
 @pytest.mark.parametrize("text", ["Olahraga Orang Obat", "Pos Ronda", "Desa Ojo"])
 def test_words_that_begin_with_o_are_not_suspected(text):
-    from pipeline.extract.spelling import likely_q
+    from pipeline.extract.plausible import likely_q
 
     assert likely_q(text) is None
 

@@ -98,11 +98,17 @@ def test_a_unit_that_refuses_sends_the_form_back_to_review(store):
         assert s.get(Record, record_id).status == "needs_review"
 
 
-def test_a_form_rerouted_after_a_refusal_is_resolved_by_the_units_that_act(store):
+def refused_by_pupr(store) -> tuple[int, dict[str, int]]:  # noqa: ANN001
+    """A routed form PUPR has refused: its id and its queue items' ids by unit."""
     record_id = save(store, "a", 1, Status.ROUTED)
     with store.session() as s:
         ids = {i.target: i.id for i in s.scalars(select(QueueItem).where(QueueItem.record_id == record_id))}
         apply_item_action(s, ids["PUPR"], ItemAction.REJECT, "PUPR", "wewenang BPJN")
+    return record_id, ids
+
+
+def test_a_form_rerouted_after_a_refusal_is_resolved_by_the_units_that_act(store):
+    record_id, ids = refused_by_pupr(store)
     with store.session() as s:  # the reviewer sends it on again, to the same units
         apply_record_action(s, record_id, RecordAction.APPROVE, "rina", "tetap wewenang PUPR")
     assert items(store, record_id)["PUPR"] == "routed"  # back in PUPR's queue, not stuck as refused
@@ -115,10 +121,7 @@ def test_a_form_rerouted_after_a_refusal_is_resolved_by_the_units_that_act(store
 
 
 def test_a_unit_that_refused_and_was_not_sent_the_form_again_does_not_hold_it_open(store):
-    record_id = save(store, "a", 1, Status.ROUTED)
-    with store.session() as s:
-        ids = {i.target: i.id for i in s.scalars(select(QueueItem).where(QueueItem.record_id == record_id))}
-        apply_item_action(s, ids["PUPR"], ItemAction.REJECT, "PUPR", "wewenang BPJN")
+    record_id, ids = refused_by_pupr(store)
     with store.session() as s:  # a reviewer re-routes it without PUPR (as settle stores new routes)
         row = s.get(Record, record_id)
         row.data = {**row.data, "routes": [r for r in row.data["routes"] if r["target"] != "PUPR"]}

@@ -31,7 +31,7 @@ from pipeline.store.review import (
 )
 from pipeline.store.workflow import apply_record_action
 from web.deps import context, db, posted_form, reviewer, text
-from web.present import field_views, history_lines, is_confidential_form, reason_label, reason_lines, status_label
+from web.present import FieldView, field_views, history_lines, is_confidential_form, reason_label, reason_lines, status_label
 from web.security import CurrentUser, csrf_token
 
 router = APIRouter()
@@ -83,7 +83,7 @@ def next_item(request: Request, setelah: int | None = None, user: CurrentUser = 
 Submitted = tuple[dict[str, str], dict[str, list[str]], dict[str, dict[str, bool]]]
 
 
-def _keep_submitted(views: list, submitted: Submitted) -> None:  # noqa: ANN001
+def _keep_submitted(views: list[FieldView], submitted: Submitted) -> None:
     """A refused correction shows the page again as the reviewer left it: typed text, ticks and
     signature marks, not the stored reading they had already corrected."""
     typed, ticked, marks = submitted

@@ -8,11 +8,11 @@ from dataclasses import replace
 from pipeline.extract.confidence import calibrated, evidence, lexicon
 from pipeline.extract.dates import parse_date_groups, parse_date_text
 from pipeline.extract.names import clean_name
-from pipeline.extract.plausible import likelier_text
 from pipeline.extract.nik import parse_nik
 from pipeline.extract.numbers import parse_count
 from pipeline.extract.phones import parse_phone
-from pipeline.extract.spelling import correct_text, likely_q
+from pipeline.extract.plausible import likelier_text, likely_q
+from pipeline.extract.spelling import correct_text
 from pipeline.extract.times import parse_time_groups, parse_time_text
 from pipeline.extract.values import Parsed, clean_text
 from pipeline.extract.villages import match_kecamatan, match_village

@@ -3,7 +3,10 @@ reviewer to confirm rather than to be accepted unseen:
 
 - in a paragraph, a word one usual misreading away from a much commoner word: "gan" where "dan"
   is 1000 times commoner, "fani" (not a word) where "tani" is one;
-- a space lost before a short number or roman numeral: "Jalurl" for "Jalur 1", "DUSUN IRT 02".
+- a space lost before a short number or roman numeral: "Jalurl" for "Jalur 1", "DUSUN IRT 02";
+- a Q read as O ("Oadri", "Al-Our'an"): Q is rare in the text tesseract's Indonesian model
+  learnt from, but common in names of Arabic origin, and Indonesian words almost never begin
+  with O and a vowel.
 
 The spelling step cannot fix these: the word read may itself be a word, and the commoner word is
 only likelier, not certain. Frequencies are wordfreq's Indonesian list (installed with the
@@ -39,6 +42,7 @@ LOCAL_WORDS = frozenset({"gang", "galam", "handil", "anjir", "sei", "langgar", "
 _WORD = re.compile(r"[A-Za-z]+")
 _GLUED_MARKER = re.compile(r"\b(I{1,3})(RT|RW)(?=\s*\d)", re.IGNORECASE)
 _GLUED_NUMBER = re.compile(r"\b([A-Za-z]{4,})([l1I])\b")
+_LIKELY_Q = re.compile(r"(?<![A-Za-z'])O(?=[aouAOU])")
 
 
 @lru_cache(maxsize=1)
@@ -86,3 +90,9 @@ def likelier_text(text: str, names: frozenset[str] = frozenset(), paragraph: boo
     out = _GLUED_MARKER.sub(r"\1 \2", out)
     out = _GLUED_NUMBER.sub(lambda m: _unglued(m, names), out)
     return out if out != text else None
+
+
+def likely_q(text: str) -> str | None:
+    """`text` with each likely misread Q restored, or None when there is none."""
+    fixed = _LIKELY_Q.sub("Q", text)
+    return fixed if fixed != text else None

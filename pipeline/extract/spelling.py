@@ -1,14 +1,18 @@
 """Undo tesseract's commonest letter confusions in free text, and only where the word list is sure.
 
 A word that is not Indonesian ("Pemhangunan", "Pernbuatan", "travei") becomes the single word
-of the list ("Pembangunan", "Pembuatan", "travel") that one known confusion away would give. If
-no such word exists, or two do, the word is left as read: a reviewer decides, not a guess. Names
+of the list ("Pembangunan", "Pembuatan", "travel") that the fewest known confusions (at most two)
+would give. If no such word exists, or two do, the word is left as read: a reviewer decides, not
+a guess. Tokens that can only be numbers get their look-alike letters back as digits ("RT OS" ->
+"RT 05", "O1" -> "01"), roman numerals read with an l are restored ("Il" -> "II"), and an
+address's "Jl." that lost its dot is put back. Names
 of people are never touched (they are spelt as their owner spells them); organisation names are
 made of ordinary words ("Pemdes", "Kelompok Tani") and are corrected like any text.
 
 The word list is the one the confidence evidence uses (tesseract-ocr-ind's dictionary plus the
-gazetteer, see `confidence.lexicon`). The pairs come from the benchmark's list of typed
-misreads (`typed_misreads` in bench/results.json).
+gazetteer, see `confidence.lexicon`). The first pairs come from the benchmark's list of typed
+misreads (`typed_misreads` in bench/results.json); those from ("n", "ri") on from misreads on
+the calibration seeds (bench/calibrate.py), mostly handwriting-like fills.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import re
 
 from pipeline.extract.values import DIGIT_LOOKALIKES
 
-# What tesseract printed -> what was on the paper. Pairs seen in the benchmark's typed misreads.
+# What tesseract printed -> what was on the paper.
 CONFUSIONS: tuple[tuple[str, str], ...] = (
     ("h", "b"), ("b", "h"), ("rn", "m"), ("i", "l"), ("l", "i"), ("I", "l"), ("1", "l"),
     ("9", "g"), ("0", "o"), ("c", "e"), ("e", "c"), ("cl", "d"), ("vv", "w"),
@@ -112,16 +116,3 @@ def correct_text(text: str, words: frozenset[str]) -> tuple[str, int]:
         changed += fixed != core
         out.append(lead + fixed + trail)
     return " ".join(out), changed
-
-
-# Tesseract's Indonesian model reads a typed Q as O ("Oadri", "Al-Our'an", "Oomariah"): Q is rare
-# in its training text, but common in names of Arabic origin. Indonesian words almost never begin
-# with O and a vowel, so such a word is a likely Q, for a reviewer to confirm.
-_LIKELY_Q = re.compile(r"(?<![A-Za-z'])O(?=[aouAOU])")
-
-
-def likely_q(text: str) -> str | None:
-    """`text` with each likely misread Q restored, or None when there is none."""
-    fixed = _LIKELY_Q.sub("Q", text)
-    return fixed if fixed != text else None
-

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from itertools import product
 from dataclasses import dataclass
+from itertools import product
 
 import cv2
 import numpy as np

@@ -146,8 +146,9 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
     if identity is not None and identity.form_id == location.template.id and \
             identity.version != location.template.version:
         try:
-            location = locate_page(image, templates.__class__(
-                (templates.get(identity.form_id, identity.version),)), list(location.marks))
+            sheets = location.sheets  # counted over every template's marks, not just this version's
+            location = replace(locate_page(image, templates.__class__(
+                (templates.get(identity.form_id, identity.version),)), list(location.marks)), sheets=sheets)
             page = _prepare(image, location, px_per_mm)
         except KeyError:
             note = f"versi {identity.version} dari {identity.form_id} tidak dikenal"

@@ -82,14 +82,9 @@ def shown_value(record: FormRecord, template: Template, name: str, value: str | 
 def redact_page(image: np.ndarray, record: FormRecord, template: Template, audience: Audience,
                 px_per_mm: float) -> np.ndarray:
     """The straightened page with what `audience` may not read blacked out, by the same rules as
-    `shown_value`: the picture of a NIK is as personal as its digits. Modifies `image`."""
-    if audience is Audience.REVIEWER:
-        return image
-    confidential = is_confidential(record, template)
+    `is_hidden`: the picture of a NIK is as personal as its digits. Modifies `image`."""
     for f in template.fields:
-        hide = ((f.identity and confidential)
-                or (f.type in (FieldType.NIK, FieldType.PHONE) and audience is not Audience.OWNER))
-        if hide and f.box is not None:
+        if f.box is not None and is_hidden(record, template, f.name, audience):
             b = f.box.grow(1.0)
             cv2.rectangle(image, (int(b.x * px_per_mm), int(b.y * px_per_mm)),
                           (int(b.right * px_per_mm), int(b.bottom * px_per_mm)), (40, 40, 40), -1)

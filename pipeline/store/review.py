@@ -228,8 +228,11 @@ def _store_form(session: Session, row: Record, form: FormRecord, actor: str, tou
     for stored in row.signatures:
         sc = signatures[stored.role]
         stored.signed, stored.stamped, stored.confidence = sc.signed, sc.stamped, sc.confidence
-    for old in list(row.routes) + [r for r in row.reasons if r.kind == "review"]:
-        (row.routes if isinstance(old, RouteRow) else row.reasons).remove(old)
+    for old in list(row.routes):
+        row.routes.remove(old)
+        session.delete(old)
+    for old in [r for r in row.reasons if r.kind == "review"]:
+        row.reasons.remove(old)
         session.delete(old)
     session.flush()  # the old rows must be gone before the same (record, unit, kind) is added again
     # A settled form is reopened or returned later: its filters must count today's reasons.

@@ -436,6 +436,8 @@ def main() -> None:
     parser.add_argument("--handwriting", type=float, default=0.35)
     parser.add_argument("--hard", action="store_true", help="the hard set: capture defects, duplex PDFs, "
                         "bad files; results in bench/hard.json and hard.md, no baseline")
+    parser.add_argument("--name", help="write bench/NAME.json and NAME.md instead (another seed's run "
+                        "beside the committed ones)")
     args = parser.parse_args()
     inbox = generate(args.pages, args.seed, args.handwriting, args.hard)
     home = Path(tempfile.mkdtemp(prefix="kopi-bench-"))
@@ -486,7 +488,7 @@ def main() -> None:
         "repeat_errors": [e for e in comparison["errors"] if e.get("what", "").startswith("repeat")],
         "typed_misreads": [e for e in comparison["errors"] if e.get("what") == "typed misread"][:80],
     }
-    name = "hard" if args.hard else "results"
+    name = args.name or ("hard" if args.hard else "results")
     (HERE / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
     (HERE / f"{name}.md").write_text(markdown(report))
     print(markdown(report))

@@ -148,3 +148,16 @@ def test_a_serial_the_two_readings_disagree_on_is_not_guessed(templates):
     once = re.sub(r"\D", "", "".join(w.text for w in read_words(blurred.gray(box), psm=7, whitelist="0123456789")))
     assert once != "118467"  # one reading alone would have given another sheet's serial
     assert read_serial_digits(blurred, t) is None
+
+
+@pytest.mark.parametrize(("length", "angle"), [(15, 20), (17, 60)])
+def test_a_qr_smeared_by_a_shaking_hand_is_read_after_deblurring(templates, length, angle):
+    from pipeline.ocr.deblur import line_kernel
+    from pipeline.ocr.identity import QR_MARGIN_MM, _decode_qr, read_qr
+
+    t, rgb, page = _straight_page(templates, 118467)
+    shaken = page(cv2.filter2D(rgb, -1, line_kernel(length, angle), borderType=cv2.BORDER_REFLECT))
+    crop = cv2.cvtColor(shaken.color(t.qr.grow(QR_MARGIN_MM)), cv2.COLOR_RGB2GRAY)
+    assert _decode_qr(crop) == []  # neither decoder reads the blurred code as it is
+    identity = read_qr(shaken, t)
+    assert identity is not None and (identity.form_id, identity.serial) == ("KIM-02", 118467)

@@ -1,5 +1,6 @@
 """Read which form a page is: the QR code first (zxing-cpp, then OpenCV's decoder as a second
-opinion), and when both fail, the serial printed in large digits next to it."""
+opinion; then zxing-cpp again on deblurred copies), and when all fail, the serial printed in
+large digits next to it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 import zxingcpp
 
 from pipeline.forms.identity import decode_identity
+from pipeline.ocr.deblur import deblurred
 from pipeline.forms.template import Template
 from pipeline.ocr.clean import Page
 from pipeline.ocr.tesseract import read_words
@@ -26,14 +28,26 @@ def _decode_qr(gray: np.ndarray) -> list[str]:
     return texts
 
 
+def _identity_in(texts: list[str]) -> Identity | None:
+    for text in texts:
+        try:
+            return decode_identity(text)
+        except ValueError:
+            continue
+    return None
+
+
 def read_qr(page: Page, template: Template) -> Identity | None:
     crop = cv2.cvtColor(page.color(template.qr.grow(QR_MARGIN_MM)), cv2.COLOR_RGB2GRAY)
     for attempt in (crop, cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)):
-        for text in _decode_qr(attempt):
-            try:
-                return decode_identity(text)
-            except ValueError:
-                continue
+        if (found := _identity_in(_decode_qr(attempt))) is not None:
+            return found
+    # A shaken photo: ~65 deconvolutions, 0.1 s in all, only for the pages that need them.
+    # zxing alone here; OpenCV's decoder is ten times slower and found nothing more.
+    for attempt in deblurred(crop):
+        texts = [r.text for r in zxingcpp.read_barcodes(attempt, formats=zxingcpp.BarcodeFormat.QRCode)]
+        if (found := _identity_in(texts)) is not None:
+            return found
     return None
 
 
@@ -57,9 +71,4 @@ def find_qr_anywhere(image: np.ndarray) -> Identity | None:
     """A KIM QR code anywhere in an unstraightened image: tells a form with hidden marks from a
     photo that is not a form at all."""
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
-    for text in _decode_qr(gray):
-        try:
-            return decode_identity(text)
-        except ValueError:
-            continue
-    return None
+    return _identity_in(_decode_qr(gray))

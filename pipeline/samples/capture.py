@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from pipeline.ocr.deblur import line_kernel
+
 A4_WIDTH_MM = 210.0
 MARKER_INSET_MM = 10.0
 MARKER_SIZE_MM = 12.0
@@ -179,19 +181,6 @@ def smooth_noise(
 
 def gaussian_blur(image: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.GaussianBlur(image, (0, 0), sigma, sigmaY=sigma, borderType=cv2.BORDER_REFLECT)
-
-
-def motion_kernel(length: int, angle_deg: float) -> np.ndarray:
-    """A centred line `length` pixels long; odd-sized so the blur does not shift the image."""
-    size = length + 1 - length % 2
-    up = 8  # draw big then shrink: a cheap anti-aliased line
-    canvas = np.zeros((size * up, size * up), dtype=np.float32)
-    c = size * up / 2 - 0.5
-    dx = math.cos(math.radians(angle_deg)) * (length - 1) * up / 2
-    dy = -math.sin(math.radians(angle_deg)) * (length - 1) * up / 2
-    cv2.line(canvas, (round(c - dx), round(c - dy)), (round(c + dx), round(c + dy)), 1.0, up)
-    kernel = cv2.resize(canvas, (size, size), interpolation=cv2.INTER_AREA)
-    return kernel / kernel.sum()
 
 
 def add_sensor_noise(image: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
@@ -500,7 +489,7 @@ def apply_camera_blur(image: np.ndarray, rng: np.random.Generator) -> tuple[np.n
         return gaussian_blur(image, sigma), {"blur": "defocus", "blur_sigma": sigma}
     if pick < 0.7:
         length, angle = int(rng.integers(3, 8)), rng.uniform(0, 180)
-        kernel = motion_kernel(length, angle)
+        kernel = line_kernel(length, angle)
         image = cv2.filter2D(image, -1, kernel, borderType=cv2.BORDER_REFLECT)
         return image, {"blur": "motion", "motion_length_px": length, "motion_angle_deg": angle}
     return image, {"blur": None}

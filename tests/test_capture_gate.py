@@ -55,6 +55,38 @@ def test_each_defect_gets_its_own_reason(photo, templates, gazetteer, routing, d
         unseen = [item for item in (*record.fields, *record.choices)
                   if any(r.code is code for r in item.reasons)]
         assert unseen and all(item.needs_review for item in unseen)  # not passed off as sure blanks
+    if code in (ReasonCode.CAPTURE_BLURRY, ReasonCode.CAPTURE_LOW_RES, ReasonCode.CAPTURE_GLARE):
+        flagged = [item for item in (*record.fields, *record.choices) if any(r.code is code for r in item.reasons)]
+        assert flagged and all(item.needs_review for item in flagged)
+
+
+def test_on_a_blurred_photo_a_box_that_looks_empty_is_not_a_sure_blank(templates):
+    from pipeline.extract.capture import check_capture
+    from pipeline.ocr.quality import BLURRY_EDGE_MM, PageQuality
+    from pipeline.record import ChoiceValue, FieldValue, FormRecord
+
+    template = templates.get("KIM-02")
+    written = [f for f in template.fields if f.type.is_written]
+    choice = next(f for f in template.fields if f.type.is_choice)
+    record = FormRecord(source=SOURCE, fields=(
+        FieldValue(name=written[0].name, type=written[0].type.value, value=None, confidence=1.0, box=written[0].box),
+        FieldValue(name=written[1].name, type=written[1].type.value, value="Jalan", confidence=0.99,
+                   box=written[1].box)),
+        choices=(ChoiceValue(name=choice.name, type=choice.type.value, selected=(), fills={}, confidence=1.0,
+                             box=choice.outline),))
+    sharp = PageQuality(px_per_mm=5.0, edge_mm=0.2, glare_share=0.0, cut_fields=())
+    assert check_capture(record, template, sharp) == record
+    blurred = check_capture(record, template, PageQuality(px_per_mm=5.0, edge_mm=BLURRY_EDGE_MM + 0.1,
+                                                          glare_share=0.0, cut_fields=()))
+    empty, read = blurred.fields
+    assert empty.needs_review and empty.reasons[0].code is ReasonCode.CAPTURE_BLURRY
+    assert written[0].label in empty.reasons[0].message and "buram" in empty.reasons[0].message
+    assert not read.needs_review  # a value that was read keeps its own confidence's verdict
+    assert blurred.choices[0].needs_review
+    glare = check_capture(record, template, PageQuality(px_per_mm=5.0, edge_mm=0.2, glare_share=0.05, cut_fields=(),
+                                                        glare_fields=(written[1].name,)))
+    assert glare.fields[1].needs_review and glare.fields[1].reasons[0].code is ReasonCode.CAPTURE_GLARE
+    assert not glare.fields[0].needs_review
 
 
 def test_a_blurred_photo_the_reader_cannot_locate_says_blurred_not_no_marks(photo, templates):

@@ -3,10 +3,16 @@
 A part of the form outside the photo is a reason (those fields cannot be read, so the form waits
 for a reviewer, who will usually return it with the message asking for a new photo). Blur,
 darkness, glare and low resolution are notes: the page was read anyway, and each field's own
-confidence decides whether it needs a reviewer; the note says why it was hard.
+confidence decides whether it needs a reviewer; the note says why it was hard. Two things a
+field's confidence cannot know are flagged on the field itself: under a glare spot the writing
+may be washed out with the print (a name read as its first two letters), and on a blurred or
+low-resolution photo faint writing can fall below the ink measure, so a box that looks empty is
+not a sure blank.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from pipeline.forms.template import Template
 from pipeline.ocr.quality import PageQuality
@@ -32,22 +38,35 @@ def check_capture(record: FormRecord, template: Template, quality: PageQuality |
             notes.append(Reason.of(NOTE_CODES[problem], detail=""))
     if not notes and not reasons:
         return record
-    return _unseen(record.model_copy(update={"reasons": record.reasons + tuple(reasons),
-                                             "notes": record.notes + tuple(notes)}), template, quality.cut_fields)
+    record = record.model_copy(update={"reasons": record.reasons + tuple(reasons),
+                                       "notes": record.notes + tuple(notes)})
+    record = _flag(record, set(quality.cut_fields), lambda name: Reason.of(
+        ReasonCode.CAPTURE_CUT_OFF, field=name, detail=f"tidak terlihat: {template.field(name).label}"))
+    if "glare" in quality.problems:
+        record = _flag(record, set(quality.glare_fields), lambda name: Reason.of(ReasonCode.CAPTURE_GLARE, field=name))
+    hard = [p for p in quality.problems if p in ("blurry", "low_res")]
+    if hard:
+        blanks = {f.name for f in record.fields if f.value is None and not f.needs_review}
+        blanks |= {c.name for c in record.choices if not c.selected and not c.needs_review}
+        code = NOTE_CODES[hard[0]]
+        resolution = f"{quality.px_per_mm:.1f} piksel per mm; " if hard[0] == "low_res" else ": "
+        record = _flag(record, blanks, lambda name: Reason.of(
+            code, field=name, detail=f"{resolution}{template.field(name).label} tampak kosong, "
+                                     "mungkin ada tulisan yang tidak terbaca"))
+    return record
 
 
-def _unseen(record: FormRecord, template: Template, cut: tuple[str, ...]) -> FormRecord:
-    """A field outside the photo was not read as empty: it was not read at all. Each one waits for
-    the reviewer with its own reason instead of passing as a sure blank."""
-    if not cut:
+def _flag(record: FormRecord, names: set[str], reason: Callable[[str], Reason]) -> FormRecord:
+    """The named fields and choices wait for the reviewer, each with its own reason, instead of
+    passing as sure."""
+    if not names:
         return record
 
     def flag(item):  # noqa: ANN001, ANN202 - FieldValue or ChoiceValue
-        if item.name not in cut:
+        if item.name not in names:
             return item
-        reason = Reason.of(ReasonCode.CAPTURE_CUT_OFF, field=item.name,
-                           detail=f"tidak terlihat: {template.field(item.name).label}")
-        return item.model_copy(update={"needs_review": True, "confidence": 0.0, "reasons": item.reasons + (reason,)})
+        return item.model_copy(update={"needs_review": True, "confidence": 0.0,
+                                       "reasons": item.reasons + (reason(item.name),)})
 
     return record.model_copy(update={"fields": tuple(flag(f) for f in record.fields),
                                      "choices": tuple(flag(c) for c in record.choices)})

@@ -62,6 +62,7 @@ class PageQuality:
     glare_share: float  # share of the printed tiles whose print vanished into clipped white
     cut_fields: tuple[str, ...]  # fields whose box reaches outside the photo
     paper_level: float = 255.0  # luminance of the brightest tenth of the page, before flattening
+    glare_fields: tuple[str, ...] = ()  # fields touching a washed-out tile
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -138,12 +139,14 @@ def _cut_fields(homography: np.ndarray, template: Template, frame: tuple[int, in
     return tuple(cut)
 
 
-def _glare(page_rgb: np.ndarray, printed: np.ndarray | None, in_frame: np.ndarray, px_per_mm: float) -> float:
-    """Share of the printed parts of the page where the print has vanished into clipped white: a
-    lamp's reflection takes the print under it along, while white paper alone (a flatbed scan)
-    leaves the print dark. Judged in ~5 mm tiles inside the photo's frame."""
+def _glare(page_rgb: np.ndarray, printed: np.ndarray | None, in_frame: np.ndarray, px_per_mm: float,
+           template: Template) -> tuple[float, tuple[str, ...]]:
+    """Share of the printed parts of the page where the print has vanished into clipped white (a
+    lamp's reflection takes the print under it along, while white paper alone, a flatbed scan,
+    leaves the print dark), judged in ~5 mm tiles inside the photo's frame; and the fields that
+    touch such a tile."""
     if printed is None:
-        return 0.0
+        return 0.0, ()
     # Half resolution is plenty for 5 mm tiles, and four times cheaper.
     half = (page_rgb.shape[1] // 2, page_rgb.shape[0] // 2)
     small = cv2.resize(page_rgb, half, interpolation=cv2.INTER_NEAREST)
@@ -158,7 +161,7 @@ def _glare(page_rgb: np.ndarray, printed: np.ndarray | None, in_frame: np.ndarra
     h, w = thin.shape
     th, tw = h // tile, w // tile
     if th == 0 or tw == 0:
-        return 0.0
+        return 0.0, ()
 
     def tiles(a: np.ndarray) -> np.ndarray:
         return a[: th * tile, : tw * tile].reshape(th, tile, tw, tile).sum(axis=(1, 3))
@@ -167,7 +170,14 @@ def _glare(page_rgb: np.ndarray, printed: np.ndarray | None, in_frame: np.ndarra
     inside = tiles(in_frame.astype(np.uint8)) >= tile * tile * 0.95
     printed_tiles = inside & (prints >= tile)
     glare = printed_tiles & (lost >= 0.8 * prints)
-    return float(glare.sum()) / max(1.0, float(printed_tiles.sum()))
+    mm = tile / px_per_mm
+    touched = []
+    for f in template.fields:
+        o = f.outline
+        rows = glare[max(0, int(o.y // mm)):int(o.bottom // mm) + 1, max(0, int(o.x // mm)):int(o.right // mm) + 1]
+        if rows.any():
+            touched.append(f.name)
+    return float(glare.sum()) / max(1.0, float(printed_tiles.sum())), tuple(touched)
 
 
 def _in_frame(homography: np.ndarray, frame: tuple[int, int], shape: tuple[int, int], px_per_mm: float) -> np.ndarray:
@@ -188,10 +198,12 @@ def assess_page(homography: np.ndarray, template: Template, frame: tuple[int, in
     raw = cv2.cvtColor(page_rgb[::4, ::4], cv2.COLOR_RGB2GRAY)
     inside = in_frame[::4, ::4]
     paper = float(np.percentile(raw[inside], 90)) if inside.any() else 0.0
+    glare_share, glare_fields = _glare(page_rgb, printed, in_frame, px_per_mm, template)
     return PageQuality(
         px_per_mm=_photo_px_per_mm(homography, template),
         edge_mm=edge_width(gray) / px_per_mm,
-        glare_share=_glare(page_rgb, printed, in_frame, px_per_mm),
+        glare_share=glare_share,
         cut_fields=_cut_fields(homography, template, frame),
         paper_level=paper,
+        glare_fields=glare_fields,
     )

@@ -161,3 +161,20 @@ def test_a_qr_smeared_by_a_shaking_hand_is_read_after_deblurring(templates, leng
     assert _decode_qr(crop) == []  # neither decoder reads the blurred code as it is
     identity = read_qr(shaken, t)
     assert identity is not None and (identity.form_id, identity.serial) == ("KIM-02", 118467)
+
+
+def test_a_light_blue_signature_in_a_chat_forwarded_photo_is_seen(templates):
+    from pipeline.ocr.ink import read_signature
+
+    t, rgb, page = _straight_page(templates, 118468)
+    f = next(f for f in t.fields if f.type.value == "signature" and not f.stamp)
+    box = f.box.inset(3)
+    x0, y0, x1, y1 = (int(round(v * 8.0)) for v in (box.x, box.y, box.right, box.bottom))
+    xs = np.linspace(x0, x1, 40)
+    ys = (y0 + y1) / 2 + (y1 - y0) / 3 * np.sin(np.linspace(0, 5 * np.pi, 40))
+    cv2.polylines(rgb, [np.stack([xs, ys], 1).astype(np.int32)], False, (155, 165, 208), 3, cv2.LINE_AA)
+    ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 60])
+    photo = cv2.cvtColor(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    prepared = page(photo)
+    assert prepared.handwriting(f.box).min() > 130  # lighter than a black pen's core anywhere
+    assert read_signature(prepared, f, color=True).signed

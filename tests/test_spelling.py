@@ -26,6 +26,9 @@ WORDS = lexicon()
     ("penngatan", "peringatan"),  # ri read as n
     ("MINSSU", "MINGGU"),  # two confusions away: a handwritten G read as S, twice
     ("Ji Veteran", "Jl. Veteran"),  # the abbreviation's dot lost, at the start of an address
+    ("JL SEMANGAT DALAM", "Jl. SEMANGAT DALAM"),  # the same in capitals
+    ("Fatayat NU Purwosari Jl", "Fatayat NU Purwosari II"),  # a roman II at the end, its I read as J
+    ("Depan Jl Veteran", "Depan Jl Veteran"),  # a street in the middle stays
     ("Rumah warga RT 03 Jelapat Il", "Rumah warga RT 03 Jelapat II"),  # roman numeral with an l
     ("Tepi Sungai Barito RT O1", "Tepi Sungai Barito RT 01"),  # a letter among digits
     ("Balai RT OS", "Balai RT 05"),  # after RT only a number can follow
@@ -92,7 +95,17 @@ def test_a_q_read_as_o_holds_the_value_for_review_with_the_q_offered(gazetteer, 
     assert value.needs_review and meant.title() in [c.title() for c in value.candidates]
 
 
-@pytest.mark.parametrize("text", ["Olahraga Orang Obat", "Pos Ronda", "Desa Ojo"])
+@pytest.mark.parametrize("read, meant", [
+    ("MTO Tingkat Kecamatan", "MTQ Tingkat Kecamatan"), ("PERINGATAN NUZULUL GUR'AN", "PERINGATAN NUZULUL QUR'AN"),
+])
+def test_an_o_or_g_whose_q_makes_a_common_word_is_doubted(gazetteer, read, meant):
+    f = default_templates().get("KIM-01").field("nama_kegiatan")
+    value = written_value(f, _field_text(f.name, read), False, gazetteer)
+    assert value.needs_review and meant in value.candidates
+
+
+@pytest.mark.parametrize("text", ["Olahraga Orang Obat", "Pos Ronda", "Desa Ojo", "TOKO SEMBAKO", "OJEK PONDOK",
+                                  "Gotong Royong Gapoktan"])
 def test_words_that_begin_with_o_are_not_suspected(text):
     from pipeline.extract.plausible import likely_q
 

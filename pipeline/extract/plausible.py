@@ -4,9 +4,10 @@ reviewer to confirm rather than to be accepted unseen:
 - in a paragraph, a word one usual misreading away from a much commoner word: "gan" where "dan"
   is 1000 times commoner, "fani" (not a word) where "tani" is one;
 - a space lost before a short number or roman numeral: "Jalurl" for "Jalur 1", "DUSUN IRT 02";
-- a Q read as O ("Oadri", "Al-Our'an"): Q is rare in the text tesseract's Indonesian model
-  learnt from, but common in names of Arabic origin, and Indonesian words almost never begin
-  with O and a vowel.
+- a Q read as O ("Oadri", "Al-Our'an", "MTO"): Q is rare in the text tesseract's Indonesian
+  model learnt from, but common in names of Arabic origin; Indonesian words almost never begin
+  with O and a vowel, and an O or G whose Q makes a common word of a rare one ("MTO",
+  "Gur'an") is a Q.
 
 The spelling step cannot fix these: the word read may itself be a word, and the commoner word is
 only likelier, not certain. Frequencies are wordfreq's Indonesian list (installed with the
@@ -43,6 +44,8 @@ _WORD = re.compile(r"[A-Za-z]+")
 _GLUED_MARKER = re.compile(r"\b(I{1,3})(RT|RW)(?=\s*\d)", re.IGNORECASE)
 _GLUED_NUMBER = re.compile(r"\b([A-Za-z]{4,})([l1I])\b")
 _LIKELY_Q = re.compile(r"(?<![A-Za-z'])O(?=[aouAOU])")
+_MAY_HIDE_Q = re.compile(r"\b[A-Za-z']*[OGg][A-Za-z']*")
+_AS_Q = {"O": "Q", "G": "Q", "g": "q"}
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +95,22 @@ def likelier_text(text: str, names: frozenset[str] = frozenset(), paragraph: boo
     return out if out != text else None
 
 
+def _q_word(m: re.Match[str]) -> str:
+    """The word with one O, G or g read back as Q (q) when that makes a common word of a rare
+    one ("MTO" -> "MTQ", "Gur'an" -> "Qur'an")."""
+    word, table = m.group(0), zipf()
+    have = table.get(word.lower(), 0.0)
+    best, score = word, 0.0
+    for i, c in enumerate(word):
+        if c in _AS_Q:
+            other = word[:i] + _AS_Q[c] + word[i + 1:]
+            found = table.get(other.lower(), 0.0)
+            if found >= COMMON and found >= have + GAP and found > score:
+                best, score = other, found
+    return best
+
+
 def likely_q(text: str) -> str | None:
     """`text` with each likely misread Q restored, or None when there is none."""
-    fixed = _LIKELY_Q.sub("Q", text)
+    fixed = _MAY_HIDE_Q.sub(_q_word, _LIKELY_Q.sub("Q", text))
     return fixed if fixed != text else None

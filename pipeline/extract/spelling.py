@@ -33,9 +33,12 @@ MIN_LENGTH = 4  # shorter words have too many neighbours in the list to correct 
 ABBREVIATIONS = {"JI.": "Jl.", "Ji.": "Jl.", "J1.": "Jl.", "JL.": "Jl.", "G9.": "Gg.", "Gq.": "Gg.",
                  "GG.": "Gg."}
 # "Jl." whose dot was lost, at the start of an address ("Ji Veteran").
-STREET = {"JI": "Jl.", "Ji": "Jl.", "Jl": "Jl.", "J1": "Jl."}
+STREET = {"JI": "Jl.", "Ji": "Jl.", "Jl": "Jl.", "JL": "Jl.", "J1": "Jl."}
 # Roman numerals in place names ("Dusun II", "Jelapat III") read with a lower-case l.
 ROMAN = re.compile(r"^(?=.*[l|])[Il|]{2,3}$")
+# ... or with the first I read as J: "Purwosari Jl". Only as the last word: a street's "Jl."
+# is followed by its name.
+LAST_ROMAN = {"Jl": "II", "JI": "II", "Jll": "III", "JII": "III"}
 NUMBER_AFTER = {"rt", "rw", "no", "km", "nomor"}
 _LOOKALIKE = frozenset(chr(c) for c in DIGIT_LOOKALIKES)
 _WORD = re.compile(r"^([^0-9A-Za-z]*)([0-9A-Za-z'-]+?)([^0-9A-Za-z]*)$")
@@ -102,7 +105,8 @@ def correct_text(text: str, words: frozenset[str]) -> tuple[str, int]:
     out, changed = [], 0
     tokens = text.split(" ")
     for i, token in enumerate(tokens):
-        known = ABBREVIATIONS.get(token) or (STREET.get(token) if i == 0 and len(tokens) > 1 else None)
+        known = ABBREVIATIONS.get(token) or (STREET.get(token) if i == 0 and len(tokens) > 1 else None) or \
+            (LAST_ROMAN.get(token) if i == len(tokens) - 1 and i > 0 else None)
         if known:
             out.append(known)
             changed += known != token

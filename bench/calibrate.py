@@ -6,10 +6,15 @@
 2. Reads every page with the real stages (no Prefect, no store), two at a time.
 3. For one-line text fields fits a logistic model of "the value read is
    exactly right" on the evidence of pipeline/extract/confidence.py.
-4. Picks each kind's acceptance threshold: the lowest probability at which the error among
-   accepted training values is at most half the target of 1 in 200 (a margin for values the
-   model has not seen), with at least 100 values accepted; the one-sided 90% upper bound
-   (Clopper-Pearson) of that error is reported beside it.
+4. Picks each kind's acceptance threshold: the lowest probability at which the one-sided 90%
+   upper bound (Clopper-Pearson) of the error among accepted training values is within the
+   target of 1 in 200, with at least 100 values accepted. (Half the target as a plain count,
+   the earlier rule, let a legible page's threshold fall to 0.90 once the doubted values were
+   left out, and a misread "DUSUN (ii" through on the benchmark; the bound does not.) Values another rule holds anyway (a
+   likelier reading offered, pipeline/extract/plausible.py) are left out: the threshold never
+   decides them. Then the same on legible pages only (LEGIBLE_WHEN), their own threshold.
+5. Reports a seed-wise cross-validation: each seed read by a model and thresholds fitted on the
+   other seeds, accepted share and errors per capture and fill style.
 Digits and multi-line text are not fitted: on this data their evidence does not rank errors well enough
 to reach the target at any useful share (digits are mostly caught by validation instead), so they
 keep the older rule; bench/results.md shows what that gives.
@@ -32,11 +37,14 @@ HERE = Path(__file__).parent
 WORK = HERE / "work"
 OUT = HERE.parent / "pipeline" / "data" / "calibration" / "fields.json"
 TARGET_ERROR = 0.005
-MARGIN = 0.5  # accept up to MARGIN * TARGET_ERROR on the training values
 MIN_ACCEPTED = 100
 FIT_GROUPS = ("text",)
 SEEDS = (4049, 4051, 4053, 4057)
 ROWS = WORK / "calibration-rows.jsonl"
+# A legible page: the two digit readers agree on >= 90 % of its comb cells and its free text's
+# median word confidence is >= 0.93. Chosen by the cross-validation below on the training seeds
+# (0.92 and 0.94 gave less); the benchmark's seeds never chose anything.
+LEGIBLE_WHEN = {"page_agreement": 0.9, "page_conf": 0.93}
 
 
 def generate(seed: int, pages: int) -> Path:
@@ -61,6 +69,7 @@ def read_file(args: tuple[str, str]) -> list[dict[str, Any]]:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     from bench.intake import normalise
     from pipeline import ingest
+    from pipeline.extract.build import likelier_reading
     from pipeline.extract.confidence import GROUPS
     from pipeline.forms.registry import default_templates
     from pipeline.forms.template import FieldType
@@ -70,7 +79,8 @@ def read_file(args: tuple[str, str]) -> list[dict[str, Any]]:
     from pipeline.route.config import default_routing
 
     templates = default_templates()
-    ctx = Context(templates, default_gazetteer(), default_routing())
+    gazetteer = default_gazetteer()
+    ctx = Context(templates, gazetteer, default_routing())
     truth = json.loads(truth_path.read_text())
     data = path.read_bytes()
     rows = []
@@ -85,9 +95,10 @@ def read_file(args: tuple[str, str]) -> list[dict[str, Any]]:
             if want is None or not fv.evidence or kind not in GROUPS:
                 continue
             parsed_ok = fv.value is not None and not any(r.code.value == "field_invalid" for r in fv.reasons)
+            held = likelier_reading(template.field(fv.name), fv.value, gazetteer) is not None
             rows.append({"group": GROUPS[FieldType(kind)], "evidence": fv.evidence, "parsed": parsed_ok,
-                         "right": normalise(kind.value, want) == normalise(kind.value, fv.value),
-                         "capture": page["capture"], "fill": page["fill_style"]})
+                         "held": held, "right": normalise(kind.value, want) == normalise(kind.value, fv.value),
+                         "capture": page["capture"], "fill": page["fill_style"], "seed": truth.get("seed")})
     return rows
 
 
@@ -106,32 +117,65 @@ def choose_threshold(p: np.ndarray, right: np.ndarray) -> tuple[float, dict[str,
         if i + 1 < len(p) and p[i + 1] == p[i]:
             continue  # a threshold accepts every value with the same probability
         n, k = i + 1, int(wrong[i])
-        if n >= MIN_ACCEPTED and k <= MARGIN * TARGET_ERROR * n:
-            best = (float(p[i]), {"accepted_share": round(n / len(p), 4), "errors": k,
-                                  "upper_90": round(upper_bound(k, n), 5)})
+        if n >= MIN_ACCEPTED and (bound := upper_bound(k, n)) <= TARGET_ERROR:
+            best = (float(p[i]), {"accepted_share": round(n / len(p), 4), "errors": k, "upper_90": round(bound, 5)})
     return best
 
 
-def fit(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def legible(evidence: dict[str, float]) -> bool:
+    return all(evidence.get(name, 0.0) >= least for name, least in LEGIBLE_WHEN.items())
+
+
+def fit_group(seen: list[dict[str, Any]]) -> dict[str, Any]:
+    """A logistic model on `seen` (parsed values of one kind) and its two thresholds."""
     from sklearn.linear_model import LogisticRegression
 
     from pipeline.extract.confidence import FEATURES
 
-    groups = {}
+    x = np.array([[r["evidence"][f] for f in FEATURES] for r in seen], dtype=float)
+    y = np.array([r["right"] for r in seen], dtype=bool)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=1000).fit((x - mean) / scale, y)
+    p = model.predict_proba((x - mean) / scale)[:, 1]
+    free = np.array([not r["held"] for r in seen])
+    easy = free & np.array([legible(r["evidence"]) for r in seen])
+    threshold, figures = choose_threshold(p[free], y[free])
+    legible_threshold, legible_figures = choose_threshold(p[easy], y[easy])
+    legible_threshold = min(legible_threshold, threshold)  # never stricter than any page
+    return {"mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
+            "coef": model.coef_[0].round(6).tolist(), "intercept": round(float(model.intercept_[0]), 6),
+            "threshold": round(threshold, 4), "legible_threshold": round(legible_threshold, 4),
+            "legible_when": LEGIBLE_WHEN,
+            "train": {"values": len(y), "right_share": round(float(y.mean()), 4), **figures},
+            "train_legible": {"values": int(easy.sum()), "right_share": round(float(y[easy].mean()), 4),
+                              **legible_figures}}
+
+
+def fit(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {group: fit_group([r for r in rows if r["group"] == group and r["parsed"]]) for group in FIT_GROUPS}
+
+
+def cross_validate(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Each seed judged by a model fitted on the others: accepted share and errors per style."""
+    from pipeline.extract.confidence import Model
+
+    out: dict[str, dict[str, float]] = {}
     for group in FIT_GROUPS:
         seen = [r for r in rows if r["group"] == group and r["parsed"]]
-        x = np.array([[r["evidence"][f] for f in FEATURES] for r in seen], dtype=float)
-        y = np.array([r["right"] for r in seen], dtype=bool)
-        mean, scale = x.mean(axis=0), x.std(axis=0)
-        scale[scale == 0] = 1.0
-        model = LogisticRegression(C=1.0, max_iter=1000).fit((x - mean) / scale, y)
-        p = model.predict_proba((x - mean) / scale)[:, 1]
-        threshold, figures = choose_threshold(p, y)
-        groups[group] = {"mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
-                         "coef": model.coef_[0].round(6).tolist(), "intercept": round(float(model.intercept_[0]), 6),
-                         "threshold": round(threshold, 4),
-                         "train": {"values": len(y), "right_share": round(float(y.mean()), 4), **figures}}
-    return groups
+        counts: dict[str, list[int]] = {}
+        for seed in sorted({r["seed"] for r in seen}):
+            m = fit_group([r for r in seen if r["seed"] != seed])
+            model = Model(tuple(m["mean"]), tuple(m["scale"]), tuple(m["coef"]), m["intercept"], m["threshold"],
+                          m["legible_threshold"], tuple(LEGIBLE_WHEN.items()))
+            for r in (r for r in seen if r["seed"] == seed):
+                accepted = not r["held"] and model.probability(r["evidence"]) >= model.threshold_for(r["evidence"])
+                for key in (r["fill"], f"{r['capture']}+{r['fill']}"):
+                    c = counts.setdefault(key, [0, 0, 0])
+                    c[0], c[1], c[2] = c[0] + 1, c[1] + accepted, c[2] + (accepted and not r["right"])
+        out[group] = {k: {"values": n, "accepted_share": round(a / n, 4), "wrong": w}
+                      for k, (n, a, w) in sorted(counts.items())}
+    return out
 
 
 def main() -> None:
@@ -153,13 +197,15 @@ def main() -> None:
     from pipeline.extract.confidence import FEATURES
     from pipeline.samples.generate import GENERATOR_VERSION
 
-    result = {"features": list(FEATURES), "target_error": TARGET_ERROR, "margin": MARGIN,
+    result = {"features": list(FEATURES), "target_error": TARGET_ERROR, "rule": "upper_90 <= target_error",
               "trained_on": {"seeds": args.seeds, "pages_per_seed": args.pages, "generator_version": GENERATOR_VERSION,
                              "fields": len(rows)},
-              "groups": fit(rows)}
+              "groups": fit(rows), "cross_validation": cross_validate(rows)}
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=1) + "\n")
-    print(json.dumps({g: m["train"] | {"threshold": m["threshold"]} for g, m in result["groups"].items()}, indent=1))
+    print(json.dumps({g: {"threshold": m["threshold"], "train": m["train"], "legible_threshold": m["legible_threshold"],
+                          "train_legible": m["train_legible"]} for g, m in result["groups"].items()}, indent=1))
+    print(json.dumps(result["cross_validation"], indent=1))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.extract.confidence import FEATURES, Model, evidence
 from pipeline.extract.sameness import compare_content
 from pipeline.geometry import Box
@@ -18,7 +20,7 @@ def test_ocr_slips_are_not_words_and_real_words_are():
     assert evidence("Gg. Musyawarah", (0.9, 0.95), 1.0, None)["mixed"] == 0
     assert evidence("Handil Bakti", (0.9,), 1.0, None)["unknown"] == 0  # gazetteer names count as words
     ev = evidence("750", (0.93,), 1.0, False)
-    assert ev["comb_ok"] == 0.0 and set(ev) == set(FEATURES)
+    assert ev["comb_ok"] == 0.0 and set(ev) == {*FEATURES, "page_conf"}
 
 
 def test_the_model_is_monotone_in_its_evidence():
@@ -30,6 +32,37 @@ def test_the_model_is_monotone_in_its_evidence():
     better = {**base, "conf_min": 0.99}
     worse = {**base, "unknown": 2.0}
     assert model.probability(better) > model.probability(base) > model.probability(worse)
+
+
+def test_a_legible_page_has_its_own_threshold_and_other_pages_the_common_one():
+    n = len(FEATURES)
+    model = Model(mean=(0.0,) * n, scale=(1.0,) * n, coef=(0.0,) * n, intercept=0.0, threshold=0.98,
+                  legible_threshold=0.94, legible_when=(("page_agreement", 0.9), ("page_conf", 0.93)))
+    ev = evidence("Jalan Rusak", (0.9, 0.95), 1.0, None, page_agreement=0.95, page_conf=0.94)
+    assert model.threshold_for(ev) == 0.94
+    assert model.threshold_for({**ev, "page_agreement": 0.85}) == 0.98  # the digits disagree too often
+    assert model.threshold_for({**ev, "page_conf": 0.92}) == 0.98  # the free text reads poorly
+    unstratified = Model(mean=(0.0,) * n, scale=(1.0,) * n, coef=(0.0,) * n, intercept=0.0, threshold=0.98)
+    assert unstratified.threshold_for(ev) == 0.98
+
+
+def test_page_legibility_is_the_median_over_free_text_fields_only():
+    from pipeline.extract.build import page_legibility
+    from pipeline.forms.registry import default_templates
+    from pipeline.ocr.zones import FieldText
+
+    template = default_templates().get("KIM-02")
+    kinds = {f.name: f.type.value for f in template.fields}
+    texts = [name for name, kind in kinds.items() if kind == "text"][:3]
+    comb = next(name for name, kind in kinds.items() if kind == "nik")
+
+    def read(name: str, *confs: float) -> FieldText:
+        return FieldText(field=name, text="x", groups=(), conf=min(confs), words=len(confs), confs=confs)
+
+    page = {texts[0]: read(texts[0], 0.9, 0.96), texts[1]: read(texts[1], 0.5), texts[2]: read(texts[2], 0.95),
+            comb: read(comb, 0.1)}
+    assert page_legibility(template, page) == pytest.approx(0.93)  # of 0.93, 0.5, 0.95; the comb's 0.1 is not free text
+    assert page_legibility(template, {comb: read(comb, 0.99)}) == 0.0
 
 
 def _record(serial: int, **values: str) -> FormRecord:

@@ -109,7 +109,7 @@ def _prose(f: FormField) -> bool:
     return f.type is FieldType.TEXT and not (f.validation is not None and f.validation.text == "person")
 
 
-def _likelier_reading(f: FormField, value: str | None, gazetteer: Gazetteer) -> str | None:
+def likelier_reading(f: FormField, value: str | None, gazetteer: Gazetteer) -> str | None:
     """A reading of free text likelier than the one made: a Q read as O (any text), or a word that
     is a usual slip away from a much commoner word (prose only: names are not words)."""
     if not value or f.type not in (FieldType.TEXT, FieldType.MULTILINE):
@@ -122,7 +122,7 @@ def _likelier_reading(f: FormField, value: str | None, gazetteer: Gazetteer) -> 
 
 
 def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: Gazetteer,
-                  page_agreement: float = 0.5) -> FieldValue:
+                  page_agreement: float = 0.5, page_conf: float = 0.0) -> FieldValue:
     """One written field, normalised, with its confidence and reasons."""
     assert f.box is not None
     if empty:
@@ -139,7 +139,8 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
         text = replace(text, text=fixed)
     parsed = _parse(f, text, gazetteer)
     comb_ok = text.comb_consistent if f.comb is not None else None
-    ev = evidence(text.text, text.confs or (text.conf,), parsed.confidence, comb_ok, corrected, page_agreement)
+    ev = evidence(text.text, text.confs or (text.conf,), parsed.confidence, comb_ok, corrected, page_agreement,
+                  page_conf)
     confidence, threshold = text.conf * parsed.confidence, MIN_CONFIDENCE[f.type]
     model = calibrated(f.type, ev)
     if model is not None:
@@ -155,7 +156,7 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
     elif agree is False:  # including a digit tesseract missed or doubled: the network has one per cell
         parsed, extra = _settle_disagreement(f, text, parsed, gazetteer)
         confidence = min(confidence, DISAGREE_CONFIDENCE)
-    likelier = _likelier_reading(f, parsed.value, gazetteer)
+    likelier = likelier_reading(f, parsed.value, gazetteer)
     if likelier is not None:  # still a word-like value: only a person can tell, so offer both
         confidence = min(confidence, DISAGREE_CONFIDENCE)
         parsed = replace(parsed, candidates=(*parsed.candidates, likelier))
@@ -242,10 +243,25 @@ def writing_agreement(texts: dict[str, FieldText]) -> float:
     return sum(x == y for a, b in tess for x, y in zip(a, b)) / cells
 
 
+def page_legibility(template: Template, texts: dict[str, FieldText]) -> float:
+    """The median of the free-text fields' mean word confidence: how cleanly this page reads as
+    a whole (a crisp print or a tidy hand high, a smudged photo or a hurried hand lower). 0 when
+    no free text was read."""
+    means = sorted(sum(t.confs) / len(t.confs) for f in template.fields
+                   if f.type in (FieldType.TEXT, FieldType.MULTILINE)
+                   and (t := texts.get(f.name)) is not None and t.confs)
+    if not means:
+        return 0.0
+    mid = len(means) // 2
+    return means[mid] if len(means) % 2 else (means[mid - 1] + means[mid]) / 2
+
+
 def _written_fields(template: Template, reading: PageReading, gazetteer: Gazetteer) -> list[FieldValue]:
     written = [f for f in template.fields if f.type.is_written]
     agreement = writing_agreement(reading.texts)
-    out = {f.name: written_value(f, reading.texts.get(f.name), f.name in reading.empty, gazetteer, agreement)
+    legibility = page_legibility(template, reading.texts)
+    out = {f.name: written_value(f, reading.texts.get(f.name), f.name in reading.empty, gazetteer, agreement,
+                                 legibility)
            for f in written}
     kec_field = next((f for f in written if f.type is FieldType.KECAMATAN), None)
     kecamatan = None

@@ -9,11 +9,12 @@ Debian's tesseract-ocr-ind, plus the gazetteer's names: "Pemhangunan" and "G9." 
 The probability comes from a logistic model per kind of field, fitted on a generated training set
 that the benchmark never sees (`python -m bench.calibrate` rebuilds
 `pipeline/data/calibration/fields.json` from the repository alone). The threshold for each kind is
-the lowest at which, on that training set, the error among accepted values is at most half the
-target of 1 in 200 (the margin is for values the model has not seen); the upper 90% bound of
-that error is stored beside it (0.56 % for text in the shipped file: the training set is too
-small to prove the target, the benchmark measures it on other seeds). Without the file (or for
-a kind it does not cover) the older rule applies: the weakest word's confidence times the parser's.
+the lowest at which, on that training set, the 90% upper confidence bound of the error among
+accepted values is within the target of 1 in 200, counting only values no other rule holds for
+review; a legible page gets its own, lower threshold chosen the same way on its values (`Model`).
+The benchmark measures the error on other seeds.
+Without the file (or for a kind it does not cover) the older rule applies: the weakest word's
+confidence times the parser's.
 """
 
 from __future__ import annotations
@@ -45,11 +46,12 @@ def lexicon() -> frozenset[str]:
 
 
 def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bool | None,
-             corrected: int = 0, page_agreement: float = 0.5) -> dict[str, float]:
+             corrected: int = 0, page_agreement: float = 0.5, page_conf: float = 0.0) -> dict[str, float]:
     """`corrected`: words changed by the spelling step (pipeline/extract/spelling.py); a value
     that needed fixing is a little less sure than one read right the first time.
     `page_agreement`: how alike two readers read this page's digits (build.writing_agreement),
-    a measure of the writer's legibility."""
+    a measure of the writer's legibility. `page_conf`: how cleanly the page's free text reads
+    (build.page_legibility); not a model feature, it picks the threshold (see `Model`)."""
     words = lexicon()
     tokens = _TOKEN.findall(text)
     alpha = [t for t in tokens if t.isalpha() and len(t) >= 2]
@@ -67,16 +69,31 @@ def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bo
         "log_len": math.log1p(len(text)),
         "corrected": float(corrected),
         "page_agreement": page_agreement,
+        "page_conf": page_conf,
     }
 
 
 @dataclass(frozen=True)
 class Model:
+    """A logistic model and its thresholds. Errors at a given probability are much rarer on a
+    legible page (both digit readers agree and the free text reads cleanly) than on a smudged or
+    hurried one, so a legible page has its own threshold, chosen the same way on its own values;
+    every other page keeps the threshold chosen over all values."""
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     coef: tuple[float, ...]
     intercept: float
     threshold: float
+    legible_threshold: float | None = None
+    legible_when: tuple[tuple[str, float], ...] = ()  # evidence name, least value
+
+    def legible(self, ev: dict[str, float]) -> bool:
+        return bool(self.legible_when) and all(ev.get(name, 0.0) >= least for name, least in self.legible_when)
+
+    def threshold_for(self, ev: dict[str, float]) -> float:
+        if self.legible_threshold is not None and self.legible(ev):
+            return self.legible_threshold
+        return self.threshold
 
     def probability(self, ev: dict[str, float]) -> float:
         z = self.intercept + sum(c * (ev[name] - m) / s for name, m, s, c in
@@ -92,7 +109,8 @@ def models() -> dict[str, Model]:
     data = json.loads(path.read_text(encoding="utf-8"))
     if tuple(data.get("features", ())) != FEATURES:
         return {}  # fitted for other evidence: ignore rather than misread it
-    return {group: Model(tuple(m["mean"]), tuple(m["scale"]), tuple(m["coef"]), m["intercept"], m["threshold"])
+    return {group: Model(tuple(m["mean"]), tuple(m["scale"]), tuple(m["coef"]), m["intercept"], m["threshold"],
+                         m.get("legible_threshold"), tuple((k, v) for k, v in m.get("legible_when", {}).items()))
             for group, m in data["groups"].items()}
 
 
@@ -101,4 +119,4 @@ def calibrated(field_type: FieldType, ev: dict[str, float]) -> tuple[float, floa
     model = models().get(GROUPS.get(field_type, ""))
     if model is None:
         return None
-    return model.probability(ev), model.threshold
+    return model.probability(ev), model.threshold_for(ev)

@@ -11,8 +11,8 @@
    target of 1 in 200, with at least 100 values accepted. (Half the target as a plain count,
    the earlier rule, let a legible page's threshold fall to 0.90 once the doubted values were
    left out, and a misread "DUSUN (ii" through on the benchmark; the bound does not.) Values another rule holds anyway (a
-   likelier reading offered, pipeline/extract/plausible.py) are left out: the threshold never
-   decides them. Then the same on legible pages only (LEGIBLE_WHEN), their own threshold.
+   likelier reading offered, pipeline/extract/plausible.py; a weakest word below
+   WEAKEST_WORD_FLOOR) are left out: the threshold never decides them. Then the same on legible pages only (LEGIBLE_WHEN), their own threshold.
 5. Reports a seed-wise cross-validation: each seed read by a model and thresholds fitted on the
    other seeds, accepted share and errors per capture and fill style.
 Digits and multi-line text are not fitted: on this data their evidence does not rank errors well enough
@@ -130,7 +130,7 @@ def fit_group(seen: list[dict[str, Any]]) -> dict[str, Any]:
     """A logistic model on `seen` (parsed values of one kind) and its two thresholds."""
     from sklearn.linear_model import LogisticRegression
 
-    from pipeline.extract.confidence import FEATURES
+    from pipeline.extract.confidence import FEATURES, WEAKEST_WORD_FLOOR
 
     x = np.array([[r["evidence"][f] for f in FEATURES] for r in seen], dtype=float)
     y = np.array([r["right"] for r in seen], dtype=bool)
@@ -138,7 +138,7 @@ def fit_group(seen: list[dict[str, Any]]) -> dict[str, Any]:
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=1.0, max_iter=1000).fit((x - mean) / scale, y)
     p = model.predict_proba((x - mean) / scale)[:, 1]
-    free = np.array([not r["held"] for r in seen])
+    free = np.array([not r["held"] and r["evidence"]["conf_min"] >= WEAKEST_WORD_FLOOR for r in seen])
     easy = free & np.array([legible(r["evidence"]) for r in seen])
     threshold, figures = choose_threshold(p[free], y[free])
     legible_threshold, legible_figures = choose_threshold(p[easy], y[easy])
@@ -158,7 +158,7 @@ def fit(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def cross_validate(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     """Each seed judged by a model fitted on the others: accepted share and errors per style."""
-    from pipeline.extract.confidence import Model
+    from pipeline.extract.confidence import WEAKEST_WORD_FLOOR, Model
 
     out: dict[str, dict[str, float]] = {}
     for group in FIT_GROUPS:
@@ -169,7 +169,8 @@ def cross_validate(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
             model = Model(tuple(m["mean"]), tuple(m["scale"]), tuple(m["coef"]), m["intercept"], m["threshold"],
                           m["legible_threshold"], tuple(LEGIBLE_WHEN.items()))
             for r in (r for r in seen if r["seed"] == seed):
-                accepted = not r["held"] and model.probability(r["evidence"]) >= model.threshold_for(r["evidence"])
+                accepted = not r["held"] and r["evidence"]["conf_min"] >= WEAKEST_WORD_FLOOR and \
+                    model.probability(r["evidence"]) >= model.threshold_for(r["evidence"])
                 for key in (r["fill"], f"{r['capture']}+{r['fill']}"):
                     c = counts.setdefault(key, [0, 0, 0])
                     c[0], c[1], c[2] = c[0] + 1, c[1] + accepted, c[2] + (accepted and not r["right"])

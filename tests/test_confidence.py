@@ -98,3 +98,15 @@ def test_a_printed_village_does_not_make_two_sheets_the_same():
     # Written by hand, the same village on both is evidence like any other value.
     assert compare_content(sheet("Siti Aminah", "Jembatan kayu rusak", None),
                            sheet("Siti Aminah", "Jembatan kayu rusak", None)).same
+
+
+def test_a_value_is_never_surer_than_a_word_tesseract_doubts():
+    from pipeline.extract.confidence import WEAKEST_WORD_FLOOR, calibrated
+    from pipeline.forms.template import FieldType
+
+    sure = evidence("MTQ Tingkat Kecamatan", (0.96, 0.96, 0.96), 1.0, None, page_agreement=1.0, page_conf=0.95)
+    weak = evidence("MTA Tingkat Kecamatan", (0.59, 0.96, 0.96), 1.0, None, page_agreement=1.0, page_conf=0.95)
+    p_sure, threshold = calibrated(FieldType.TEXT, sure)
+    p_weak, _ = calibrated(FieldType.TEXT, weak)
+    assert p_sure >= threshold  # a clean value on a legible page is accepted
+    assert p_weak <= 0.59 < WEAKEST_WORD_FLOOR and p_weak < threshold

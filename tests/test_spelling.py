@@ -27,6 +27,7 @@ WORDS = lexicon()
     ("MINSSU", "MINGGU"),  # two confusions away: a handwritten G read as S, twice
     ("Ji Veteran", "Jl. Veteran"),  # the abbreviation's dot lost, at the start of an address
     ("JL SEMANGAT DALAM", "Jl. SEMANGAT DALAM"),  # the same in capitals
+    ("GG, MAWAR", "Gg. MAWAR"),  # the dot read as a comma
     ("Fatayat NU Purwosari Jl", "Fatayat NU Purwosari II"),  # a roman II at the end, its I read as J
     ("Depan Jl Veteran", "Depan Jl Veteran"),  # a street in the middle stays
     ("Rumah warga RT 03 Jelapat Il", "Rumah warga RT 03 Jelapat II"),  # roman numeral with an l

@@ -31,7 +31,9 @@ EDITS = 2  # confusions undone per word: "MINSSU" is two away from "MINGGU"
 MIN_LENGTH = 4  # shorter words have too many neighbours in the list to correct safely
 # Address abbreviations are too short for the word list, but their misreadings mean nothing else.
 ABBREVIATIONS = {"JI.": "Jl.", "Ji.": "Jl.", "J1.": "Jl.", "JL.": "Jl.", "G9.": "Gg.", "Gq.": "Gg.",
-                 "GG.": "Gg."}
+                 "GG.": "Gg.",
+                 # ... and their dot read as a comma
+                 "Jl,": "Jl.", "JL,": "Jl.", "JI,": "Jl.", "Gg,": "Gg.", "GG,": "Gg."}
 # "Jl." whose dot was lost, at the start of an address ("Ji Veteran").
 STREET = {"JI": "Jl.", "Ji": "Jl.", "Jl": "Jl.", "JL": "Jl.", "J1": "Jl."}
 # Roman numerals in place names ("Dusun II", "Jelapat III") read with a lower-case l.

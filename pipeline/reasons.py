@@ -74,7 +74,7 @@ MESSAGES: dict[ReasonCode, str] = {
     ReasonCode.CAPTURE_BLURRY: "Foto buram{detail}; mohon difoto ulang dengan kamera fokus dan tangan "
     "diam.",
     ReasonCode.CAPTURE_DARK: "Foto terlalu gelap; mohon difoto ulang di tempat yang terang.",
-    ReasonCode.CAPTURE_GLARE: "Ada pantulan cahaya yang menutupi sebagian formulir; mohon difoto "
+    ReasonCode.CAPTURE_GLARE: "Ada pantulan cahaya yang menutupi sebagian formulir{detail}; mohon difoto "
     "ulang tanpa lampu/sinar yang memantul di kertas.",
     ReasonCode.CAPTURE_LOW_RES: "Resolusi foto terlalu kecil ({detail}); mohon kirim foto asli "
     "(bukan tangkapan layar atau foto yang diperkecil), formulir memenuhi layar.",

@@ -63,6 +63,7 @@ def test_page_legibility_is_the_median_over_free_text_fields_only():
             comb: read(comb, 0.1)}
     assert page_legibility(template, page) == pytest.approx(0.93)  # of 0.93, 0.5, 0.95; the comb's 0.1 is not free text
     assert page_legibility(template, {comb: read(comb, 0.99)}) == 0.0
+    assert page_legibility(template, {texts[0]: read(texts[0], 0.99)}) == 0.0  # one value is no measure
 
 
 def _record(serial: int, **values: str) -> FormRecord:
@@ -106,7 +107,10 @@ def test_a_value_is_never_surer_than_a_word_tesseract_doubts():
 
     sure = evidence("MTQ Tingkat Kecamatan", (0.96, 0.96, 0.96), 1.0, None, page_agreement=1.0, page_conf=0.95)
     weak = evidence("MTA Tingkat Kecamatan", (0.59, 0.96, 0.96), 1.0, None, page_agreement=1.0, page_conf=0.95)
+    from pipeline.extract.confidence import models
+
     p_sure, threshold = calibrated(FieldType.TEXT, sure)
     p_weak, _ = calibrated(FieldType.TEXT, weak)
     assert p_sure >= threshold  # a clean value on a legible page is accepted
+    assert models()["text"].probability(weak) >= threshold  # the model alone would accept it too
     assert p_weak <= 0.59 < WEAKEST_WORD_FLOOR and p_weak < threshold

@@ -178,3 +178,20 @@ def test_a_light_blue_signature_in_a_chat_forwarded_photo_is_seen(templates):
     prepared = page(photo)
     assert prepared.handwriting(f.box).min() > 130  # lighter than a black pen's core anywhere
     assert read_signature(prepared, f, color=True).signed
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_stamp_without_a_signature_is_not_read_as_signed(templates, seed):
+    from pipeline.ocr.ink import read_signature
+    from pipeline.samples.draw import Ink, draw_stamp
+
+    t, rgb, page = _straight_page(templates, 118469)
+    f = t.field("ttd_kepala_desa")
+    ink = Ink(rgb.shape[:2], 8.0)
+    draw_stamp(ink, f.box, np.random.default_rng(seed), "KEPALA DESA", ("PEMERINTAH DESA", "KAB. BARITO KUALA"))
+    ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(ink.apply(rgb), cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 60])
+    photo = cv2.cvtColor(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    grey = cv2.cvtColor(cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    for image, color in ((photo, True), (grey, False)):
+        reading = read_signature(page(image), f, color)
+        assert reading.stamped and not reading.signed

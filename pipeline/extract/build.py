@@ -246,11 +246,11 @@ def writing_agreement(texts: dict[str, FieldText]) -> float:
 def page_legibility(template: Template, texts: dict[str, FieldText]) -> float:
     """The median of the free-text fields' mean word confidence: how cleanly this page reads as
     a whole (a crisp print or a tidy hand high, a smudged photo or a hurried hand lower). 0 when
-    no free text was read."""
+    fewer than two free-text fields were read: one value is no measure of a page."""
     means = sorted(sum(t.confs) / len(t.confs) for f in template.fields
                    if f.type in (FieldType.TEXT, FieldType.MULTILINE)
                    and (t := texts.get(f.name)) is not None and t.confs)
-    if not means:
+    if len(means) < 2:
         return 0.0
     mid = len(means) // 2
     return means[mid] if len(means) % 2 else (means[mid - 1] + means[mid]) / 2

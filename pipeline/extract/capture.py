@@ -4,8 +4,8 @@ A part of the form outside the photo is a reason (those fields cannot be read, s
 for a reviewer, who will usually return it with the message asking for a new photo). Blur,
 darkness, glare and low resolution are notes: the page was read anyway, and each field's own
 confidence decides whether it needs a reviewer; the note says why it was hard. Two things a
-field's confidence cannot know are flagged on the field itself: under a glare spot the writing
-may be washed out with the print (a name read as its first two letters), and on a blurred or
+field's confidence cannot know are flagged on the field itself: on a photo flagged for glare,
+a field under a washed-out spot may have lost its writing with the print (a name read as its first two letters), and on a blurred or
 low-resolution photo faint writing can fall below the ink measure, so a box that looks empty is
 not a sure blank.
 """
@@ -33,7 +33,7 @@ def check_capture(record: FormRecord, template: Template, quality: PageQuality |
             more = f" dan {len(quality.cut_fields) - 4} lainnya" if len(quality.cut_fields) > 4 else ""
             reasons.append(Reason.of(ReasonCode.CAPTURE_CUT_OFF, detail=f"tidak terlihat: {labels}{more}"))
         elif problem == "low_res":
-            notes.append(Reason.of(ReasonCode.CAPTURE_LOW_RES, detail=f"{quality.px_per_mm:.1f} piksel per mm"))
+            notes.append(Reason.of(ReasonCode.CAPTURE_LOW_RES, detail=_per_mm(quality.px_per_mm)))
         else:
             notes.append(Reason.of(NOTE_CODES[problem], detail=""))
     if not notes and not reasons:
@@ -43,17 +43,22 @@ def check_capture(record: FormRecord, template: Template, quality: PageQuality |
     record = _flag(record, set(quality.cut_fields), lambda name: Reason.of(
         ReasonCode.CAPTURE_CUT_OFF, field=name, detail=f"tidak terlihat: {template.field(name).label}"))
     if "glare" in quality.problems:
-        record = _flag(record, set(quality.glare_fields), lambda name: Reason.of(ReasonCode.CAPTURE_GLARE, field=name))
+        record = _flag(record, set(quality.glare_fields), lambda name: Reason.of(
+            ReasonCode.CAPTURE_GLARE, field=name, detail=f" ({template.field(name).label})"))
     hard = [p for p in quality.problems if p in ("blurry", "low_res")]
     if hard:
         blanks = {f.name for f in record.fields if f.value is None and not f.needs_review}
         blanks |= {c.name for c in record.choices if not c.selected and not c.needs_review}
         code = NOTE_CODES[hard[0]]
-        resolution = f"{quality.px_per_mm:.1f} piksel per mm; " if hard[0] == "low_res" else ": "
+        resolution = f"{_per_mm(quality.px_per_mm)}; " if hard[0] == "low_res" else ": "
         record = _flag(record, blanks, lambda name: Reason.of(
             code, field=name, detail=f"{resolution}{template.field(name).label} tampak kosong, "
                                      "mungkin ada tulisan yang tidak terbaca"))
     return record
+
+
+def _per_mm(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",") + " piksel per mm"  # Indonesian decimal comma
 
 
 def _flag(record: FormRecord, names: set[str], reason: Callable[[str], Reason]) -> FormRecord:

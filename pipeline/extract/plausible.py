@@ -99,6 +99,8 @@ def _q_word(m: re.Match[str]) -> str:
     """The word with one O, G or g read back as Q (q) when that makes a common word of a rare
     one ("MTO" -> "MTQ", "Gur'an" -> "Qur'an")."""
     word, table = m.group(0), zipf()
+    if len(word) < MIN_LENGTH:
+        return word
     have = table.get(word.lower(), 0.0)
     best, score = word, 0.0
     for i, c in enumerate(word):

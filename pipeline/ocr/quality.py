@@ -20,6 +20,7 @@ what is written.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -174,7 +175,7 @@ def _glare(page_rgb: np.ndarray, printed: np.ndarray | None, in_frame: np.ndarra
     touched = []
     for f in template.fields:
         o = f.outline
-        rows = glare[max(0, int(o.y // mm)):int(o.bottom // mm) + 1, max(0, int(o.x // mm)):int(o.right // mm) + 1]
+        rows = glare[max(0, int(o.y // mm)):math.ceil(o.bottom / mm), max(0, int(o.x // mm)):math.ceil(o.right / mm)]
         if rows.any():
             touched.append(f.name)
     return float(glare.sum()) / max(1.0, float(printed_tiles.sum())), tuple(touched)

@@ -219,6 +219,23 @@ def test_suggestions_and_reasons_quoting_a_hidden_nik_are_not_shown(pages, templ
     assert public.candidates == [] and not any("63040112039" in r for r in public.reasons) and public.reasons
 
 
+def test_a_capture_problem_is_a_short_hint_beside_the_field_and_the_advice_is_said_once(pages, templates):
+    from pipeline.extract.capture import check_capture
+    from pipeline.ocr.quality import PageQuality
+    from web.present import field_views, reason_lines
+
+    _, read = pages
+    complaint = next(r for r, _ in read if r.identity.form_id == "KIM-02")
+    template = templates.get("KIM-02")
+    name = next(fv.name for fv in complaint.fields if fv.type == "text")
+    glare = check_capture(complaint, template, PageQuality(px_per_mm=5.0, edge_mm=0.2, glare_share=0.05,
+                                                           cut_fields=(), glare_fields=(name,)))
+    view = next(v for v in field_views(glare, template, Audience.REVIEWER) if v.name == name)
+    assert view.reasons == ["Tertutup pantulan cahaya: cocokkan dengan gambar."]
+    advice = [sentence for _, sentence in reason_lines(glare, {name}) if "difoto ulang" in sentence]
+    assert len(advice) == 1  # the photo's note, once, at the top
+
+
 def test_a_refused_correction_shows_the_page_as_the_reviewer_left_it(store, pages):
     import re
 

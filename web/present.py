@@ -92,11 +92,19 @@ def field_views(form: FormRecord, template: Template, audience: Audience) -> lis
     return views
 
 
+# Beside the field, the crop, the read value and its confidence are already in view, and the
+# photo's own problem (with the advice for the village) is said once at the top of the page.
+FIELD_HINTS = {
+    ReasonCode.FIELD_LOW_CONFIDENCE: "Kurang jelas terbaca: cocokkan dengan gambar.",
+    ReasonCode.CAPTURE_GLARE: "Tertutup pantulan cahaya: cocokkan dengan gambar.",
+    ReasonCode.CAPTURE_BLURRY: "Tampak kosong, tetapi fotonya buram: lihat gambar apakah ada isian.",
+    ReasonCode.CAPTURE_LOW_RES: "Tampak kosong, tetapi resolusi fotonya kecil: lihat gambar apakah ada isian.",
+    ReasonCode.CAPTURE_CUT_OFF: "Di luar foto: tidak terbaca.",
+}
+
+
 def _field_reason(r: Reason) -> str:
-    # Beside the field, the crop, the read value and its confidence are already in view.
-    if r.code is ReasonCode.FIELD_LOW_CONFIDENCE:
-        return "Kurang jelas terbaca: cocokkan dengan gambar."
-    return r.message
+    return FIELD_HINTS.get(r.code, r.message)
 
 
 def reason_lines(form: FormRecord, shown: set[str]) -> list[tuple[str, str]]:

@@ -5,9 +5,9 @@ for a reviewer, who will usually return it with the message asking for a new pho
 darkness, glare and low resolution are notes: the page was read anyway, and each field's own
 confidence decides whether it needs a reviewer; the note says why it was hard. Two things a
 field's confidence cannot know are flagged on the field itself: on a photo flagged for glare,
-a field under a washed-out spot may have lost its writing with the print (a name read as its first two letters), and on a blurred or
-low-resolution photo faint writing can fall below the ink measure, so a box that looks empty is
-not a sure blank.
+a field under a washed-out spot may have lost its writing with the print (a name read as its
+first two letters), and on a blurred or low-resolution photo faint writing can fall below the
+ink measure, so a box that looks empty is not a sure blank.
 """
 
 from __future__ import annotations
@@ -47,13 +47,13 @@ def check_capture(record: FormRecord, template: Template, quality: PageQuality |
             ReasonCode.CAPTURE_GLARE, field=name, detail=f" ({template.field(name).label})"))
     hard = [p for p in quality.problems if p in ("blurry", "low_res")]
     if hard:
-        blanks = {f.name for f in record.fields if f.value is None and not f.needs_review}
-        blanks |= {c.name for c in record.choices if not c.selected and not c.needs_review}
+        blank_fields = {f.name for f in record.fields if f.value is None and not f.needs_review}
+        blank_choices = {c.name for c in record.choices if not c.selected and not c.needs_review}
         code = NOTE_CODES[hard[0]]
         resolution = f"{_per_mm(quality.px_per_mm)}; " if hard[0] == "low_res" else ": "
-        record = _flag(record, blanks, lambda name: Reason.of(
-            code, field=name, detail=f"{resolution}{template.field(name).label} tampak kosong, "
-                                     "mungkin ada tulisan yang tidak terbaca"))
+        record = _flag(record, blank_fields | blank_choices, lambda name: Reason.of(
+            code, field=name, detail=f"{resolution}{template.field(name).label} tampak kosong, mungkin ada "
+            + ("centang yang tidak terlihat" if name in blank_choices else "tulisan yang tidak terbaca")))
     return record
 
 

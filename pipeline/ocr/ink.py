@@ -30,8 +30,8 @@ PEN_LEVEL = 130
 # signatures on two training seeds, 180 none). A rubber stamp's mid-tone ink reaches that too,
 # and what a found stamp's outline does not cover then reads as a signature (with 180 in
 # stamp boxes, 3 of 24 stamp-only readings, colour and grey, said signed): the fainter level
-# is used only in boxes that expect no stamp. A missed signature goes to a reviewer; a stamp taken for one
-# could let an unsigned form through.
+# is used only in boxes that expect no stamp. A missed signature goes to a reviewer; a stamp
+# taken for one could let an unsigned form through.
 FAINT_PEN_LEVEL = 180
 STAMP_LEVEL = 205  # stamps are often faint: any ink darker than paper counts for the shape
 MIN_STROKE_AREA_MM2 = 0.4
@@ -215,8 +215,8 @@ def read_signature(page: Page, f: FormField, color: bool) -> SignatureReading:
     stamped, score, stamp_confidence, circle = (detect_stamp(page, f, color) if f.stamp
                                                  else (False, 0.0, 1.0, None))
     inner = f.box.inset(SIGNATURE_INSET_MM)
-    masks = ink_masks(page, inner, color)
-    pen = masks.pen if f.stamp else ink_masks(page, inner, color, FAINT_PEN_LEVEL).pen
+    masks = ink_masks(page, inner, color, PEN_LEVEL if f.stamp else FAINT_PEN_LEVEL)
+    pen = masks.pen
     if circle is not None:
         search_sl, inner_sl = page.slice(f.box.grow(STAMP_SEARCH_MM)), page.slice(inner)
         origin = (inner_sl[1].start - search_sl[1].start, inner_sl[0].start - search_sl[0].start)

@@ -114,3 +114,19 @@ def test_a_value_is_never_surer_than_a_word_tesseract_doubts():
     assert p_sure >= threshold  # a clean value on a legible page is accepted
     assert models()["text"].probability(weak) >= threshold  # the model alone would accept it too
     assert p_weak <= 0.59 < WEAKEST_WORD_FLOOR and p_weak < threshold
+
+
+def test_a_digit_tesseract_missed_costs_one_cell_of_agreement_not_the_rest():
+    from pipeline.extract.build import writing_agreement
+    from pipeline.ocr.zones import FieldText
+
+    def comb(read: str, net: str) -> FieldText:
+        return FieldText("nik", read, (read,), 0.9, 1, (len(net),), (0.9,), second=(net,))
+
+    nik = "6304011203850001"
+    assert writing_agreement({"nik": comb(nik, nik)}) == 1.0
+    missed = writing_agreement({"nik": comb(nik[:3] + nik[4:], nik)})  # one cell lost, the rest shifted
+    assert missed == 15 / 16
+    hurried = writing_agreement({"nik": comb("6364071263860007", nik)})  # many cells read otherwise
+    assert hurried < 0.8
+    assert writing_agreement({}) == 0.5

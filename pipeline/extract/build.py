@@ -4,6 +4,7 @@ and a reason for every doubt. Pure: no I/O, no store."""
 from __future__ import annotations
 
 from dataclasses import replace
+from difflib import SequenceMatcher
 
 from pipeline.extract.confidence import calibrated, evidence, lexicon
 from pipeline.extract.dates import parse_date_groups, parse_date_text
@@ -116,8 +117,7 @@ def likelier_reading(f: FormField, value: str | None, gazetteer: Gazetteer) -> s
         return None
     fixed = likely_q(value)
     if _prose(f):
-        paragraph = f.type is FieldType.MULTILINE
-        fixed = likelier_text(fixed or value, gazetteer.words, paragraph) or fixed
+        fixed = likelier_text(fixed or value, gazetteer.words, words=True) or fixed
     return fixed
 
 
@@ -140,7 +140,7 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
     parsed = _parse(f, text, gazetteer)
     comb_ok = text.comb_consistent if f.comb is not None else None
     ev = evidence(text.text, text.confs or (text.conf,), parsed.confidence, comb_ok, corrected, page_agreement,
-                  page_conf)
+                  page_conf, prose=_prose(f))
     confidence, threshold = text.conf * parsed.confidence, MIN_CONFIDENCE[f.type]
     model = calibrated(f.type, ev)
     if model is not None:
@@ -235,12 +235,16 @@ def signature_check(f: FormField, reading: SignatureReading) -> tuple[SignatureC
 def writing_agreement(texts: dict[str, FieldText]) -> float:
     """The share of this page's comb cells that tesseract and the digit reader read alike: how
     legibly this writer writes (typed fills ~1.0, hurried hands far less). One person fills a
-    form, so it is evidence about their words too. 0.5 (no opinion) without combs."""
-    tess = [("".join(t.groups), "".join(t.second)) for t in texts.values() if t.second]
-    cells = sum(len(b) for _, b in tess)
+    form, so it is evidence about their words too. 0.5 (no opinion) without combs.
+    The readings are aligned, not compared cell by cell: a digit tesseract missed would shift
+    every later one and make a crisp typed page look like a hurried hand (on twelve training
+    seeds, typed values on pages that looked so were 6 % of all typed values)."""
+    pairs = [("".join(t.groups), "".join(t.second)) for t in texts.values() if t.second]
+    cells = sum(len(b) for _, b in pairs)
     if not cells:
         return 0.5
-    return sum(x == y for a, b in tess for x, y in zip(a, b)) / cells
+    alike = sum(block.size for a, b in pairs for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+    return alike / cells
 
 
 def page_legibility(template: Template, texts: dict[str, FieldText]) -> float:

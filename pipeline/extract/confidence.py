@@ -11,7 +11,7 @@ that the benchmark never sees (`python -m bench.calibrate` rebuilds
 `pipeline/data/calibration/fields.json` from the repository alone). The threshold for each kind is
 the lowest at which, on that training set, the 90% upper confidence bound of the error among
 accepted values is within the target of 1 in 200, counting only values no other rule holds for
-review; a legible page gets its own, lower threshold chosen the same way on its values (`Model`).
+review; legible pages and other pages each get their own, chosen on their own values (`Model`).
 The benchmark measures the error on other seeds.
 Without the file (or for a kind it does not cover) the older rule applies: the weakest word's
 confidence times the parser's.
@@ -30,7 +30,7 @@ from importlib import resources
 from pipeline.forms.template import FieldType
 
 FEATURES = ("conf_min", "conf_mean", "parse_conf", "comb_ok", "unknown", "unknown_share", "mixed",
-            "n_words", "log_len", "corrected", "page_agreement")
+            "n_words", "log_len", "corrected", "page_agreement", "unknown_prose", "inner_punct")
 GROUPS = {FieldType.TEXT: "text", FieldType.MULTILINE: "multiline", FieldType.DATE: "digits",
           FieldType.TIME: "digits", FieldType.NIK: "digits", FieldType.PHONE: "digits",
           FieldType.NUMBER: "digits", FieldType.DESA: "place", FieldType.KECAMATAN: "place"}
@@ -40,6 +40,8 @@ GROUPS = {FieldType.TEXT: "text", FieldType.MULTILINE: "multiline", FieldType.DA
 WEAKEST_WORD_FLOOR = 0.7
 _TOKEN = re.compile(r"[0-9A-Za-z']+")
 _LETTERS = re.compile(r"[a-z]+")
+# Punctuation inside a word ("d:tambal", "p.rap") is seldom written and often a misread.
+_INNER_PUNCT = re.compile(r"[A-Za-z][:;.,!?][a-z]")
 
 
 @lru_cache(maxsize=1)
@@ -50,12 +52,15 @@ def lexicon() -> frozenset[str]:
 
 
 def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bool | None,
-             corrected: int = 0, page_agreement: float = 0.5, page_conf: float = 0.0) -> dict[str, float]:
+             corrected: int = 0, page_agreement: float = 0.5, page_conf: float = 0.0,
+             prose: bool = False) -> dict[str, float]:
     """`corrected`: words changed by the spelling step (pipeline/extract/spelling.py); a value
     that needed fixing is a little less sure than one read right the first time.
     `page_agreement`: how alike two readers read this page's digits (build.writing_agreement),
     a measure of the writer's legibility. `page_conf`: how cleanly the page's free text reads
-    (build.page_legibility); not a model feature, it picks the threshold (see `Model`)."""
+    (build.page_legibility); not a model feature, it picks the threshold (see `Model`).
+    `prose`: the field holds ordinary words (not a person's name), so an unknown word there is
+    more likely a misread ("Muttagin") than in a name, where it is normal ("Rudiansyah")."""
     words = lexicon()
     tokens = _TOKEN.findall(text)
     alpha = [t for t in tokens if t.isalpha() and len(t) >= 2]
@@ -73,6 +78,8 @@ def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bo
         "log_len": math.log1p(len(text)),
         "corrected": float(corrected),
         "page_agreement": page_agreement,
+        "unknown_prose": float(unknown) if prose else 0.0,
+        "inner_punct": float(len(_INNER_PUNCT.findall(text))),
         "page_conf": page_conf,
     }
 
@@ -81,8 +88,9 @@ def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bo
 class Model:
     """A logistic model and its thresholds. Errors at a given probability are much rarer on a
     legible page (both digit readers agree and the free text reads cleanly) than on a smudged or
-    hurried one, so a legible page has its own threshold, chosen the same way on its own values;
-    every other page keeps the threshold chosen over all values."""
+    hurried one, so each kind of page has its own threshold, chosen on its own values:
+    `legible_threshold` on legible pages, `threshold` on the others (above 1 where the training
+    values support none: such a page's values always go to a reviewer)."""
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     coef: tuple[float, ...]

@@ -26,12 +26,16 @@ CONFUSIONS: tuple[tuple[str, str], ...] = (
     ("h", "b"), ("b", "h"), ("rn", "m"), ("i", "l"), ("l", "i"), ("I", "l"), ("1", "l"),
     ("9", "g"), ("0", "o"), ("c", "e"), ("e", "c"), ("cl", "d"), ("vv", "w"),
     ("n", "ri"), ("y", "g"), ("s", "g"), ("S", "G"), ("s", "c"), ("s", "p"),
+    # From the accepted misreads of a twelve-seed cross-validation (bench/calibrate.py): "Tumamen"
+    # for Turnamen. (g -> s and p -> D were tried for "Magjid" and "pesa", but turned the local
+    # "galam" into "salam" and "berpagar" into "berDasar": a rare word is not always a misread.)
+    ("m", "rn"),
 )
 EDITS = 2  # confusions undone per word: "MINSSU" is two away from "MINGGU"
 MIN_LENGTH = 4  # shorter words have too many neighbours in the list to correct safely
 # Address abbreviations are too short for the word list, but their misreadings mean nothing else.
 ABBREVIATIONS = {"JI.": "Jl.", "Ji.": "Jl.", "J1.": "Jl.", "JL.": "Jl.", "G9.": "Gg.", "Gq.": "Gg.",
-                 "GG.": "Gg.",
+                 "GG.": "Gg.", "Ga.": "Gg.",
                  # ... and their dot read as a comma
                  "Jl,": "Jl.", "JL,": "Jl.", "JI,": "Jl.", "Gg,": "Gg.", "GG,": "Gg."}
 # "Jl." whose dot was lost, at the start of an address ("Ji Veteran").
@@ -42,6 +46,8 @@ ROMAN = re.compile(r"^(?=.*[l|])[Il|]{2,3}$")
 # is followed by its name.
 LAST_ROMAN = {"Jl": "II", "JI": "II", "Jll": "III", "JII": "III"}
 NUMBER_AFTER = {"rt", "rw", "no", "km", "nomor"}
+# RT/RW whose T or W was read as a digit: only before a number ("R7 04").
+MARKERS = {"R7": "RT", "RI": "RT", "Rl": "RT", "RVV": "RW"}
 _LOOKALIKE = frozenset(chr(c) for c in DIGIT_LOOKALIKES)
 _WORD = re.compile(r"^([^0-9A-Za-z]*)([0-9A-Za-z'-]+?)([^0-9A-Za-z]*)$")
 
@@ -107,8 +113,10 @@ def correct_text(text: str, words: frozenset[str]) -> tuple[str, int]:
     out, changed = [], 0
     tokens = text.split(" ")
     for i, token in enumerate(tokens):
+        following = tokens[i + 1].rstrip(",.") if i + 1 < len(tokens) else ""
         known = ABBREVIATIONS.get(token) or (STREET.get(token) if i == 0 and len(tokens) > 1 else None) or \
-            (LAST_ROMAN.get(token) if i == len(tokens) - 1 and i > 0 else None)
+            (LAST_ROMAN.get(token) if i == len(tokens) - 1 and i > 0 else None) or \
+            (MARKERS.get(token) if following.isdigit() else None)
         if known:
             out.append(known)
             changed += known != token

@@ -59,7 +59,9 @@ def test_anything_else_is_left_as_read(read):
     ("Sungai Ji", "Sungai Ji"),  # not at the start of an address: left as read
     ("Dusun II", "Dusun II"),
     ("RT 1l", "RT 11"),
-    ("Kantor RI Jakarta", "Kantor RI Jakarta"),  # RI before a word is not RT
+    ("Kantor RI Jakarta", "Kantor RI Jakarta"),  # RI is not RT
+    ("Lomba HUT RI 80", "Lomba HUT RI 80"),
+    ("Tahun R7 2026", "Tahun R7 2026"),  # only a short number follows an RT
 ])
 def test_numbers_and_abbreviations_are_fixed_only_where_nothing_else_fits(text, expected):
     assert correct_text(text, WORDS)[0] == expected

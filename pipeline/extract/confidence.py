@@ -30,7 +30,7 @@ from importlib import resources
 from pipeline.forms.template import FieldType
 
 FEATURES = ("conf_min", "conf_mean", "parse_conf", "comb_ok", "unknown", "unknown_share", "mixed",
-            "n_words", "log_len", "corrected", "page_agreement", "unknown_prose", "inner_punct")
+            "n_words", "log_len", "corrected", "page_agreement", "unknown_prose")
 GROUPS = {FieldType.TEXT: "text", FieldType.MULTILINE: "multiline", FieldType.DATE: "digits",
           FieldType.TIME: "digits", FieldType.NIK: "digits", FieldType.PHONE: "digits",
           FieldType.NUMBER: "digits", FieldType.DESA: "place", FieldType.KECAMATAN: "place"}
@@ -40,8 +40,6 @@ GROUPS = {FieldType.TEXT: "text", FieldType.MULTILINE: "multiline", FieldType.DA
 WEAKEST_WORD_FLOOR = 0.7
 _TOKEN = re.compile(r"[0-9A-Za-z']+")
 _LETTERS = re.compile(r"[a-z]+")
-# Punctuation inside a word ("d:tambal", "p.rap") is seldom written and often a misread.
-_INNER_PUNCT = re.compile(r"[A-Za-z][:;.,!?][a-z]")
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +77,6 @@ def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bo
         "corrected": float(corrected),
         "page_agreement": page_agreement,
         "unknown_prose": float(unknown) if prose else 0.0,
-        "inner_punct": float(len(_INNER_PUNCT.findall(text))),
         "page_conf": page_conf,
     }
 

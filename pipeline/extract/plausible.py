@@ -51,6 +51,7 @@ LOCAL_WORDS = frozenset({"gang", "galam", "handil", "anjir", "sei", "langgar", "
 _WORD = re.compile(r"[A-Za-z]+")
 _GLUED_MARKER = re.compile(r"\b(I{1,3})(RT|RW)(?=\s*\d)", re.IGNORECASE)
 _GLUED_NUMBER = re.compile(r"\b([A-Za-z]{4,})([l1I])\b")
+# Held, never rewritten: "Lab TI" (informatics) is held too, and a reviewer keeps it.
 _CLOSING_ROMAN = re.compile(r"(?<=[A-Za-z] )T([Il]{1,2})$")
 _NINE_FOR_ZERO = re.compile(r"\b(RT|RW)(\.?\s*)9(\d)\b", re.IGNORECASE)
 _LIKELY_Q = re.compile(r"(?<![A-Za-z'])O(?=[aouAOU])")

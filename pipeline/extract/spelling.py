@@ -46,8 +46,10 @@ ROMAN = re.compile(r"^(?=.*[l|])[Il|]{2,3}$")
 # is followed by its name.
 LAST_ROMAN = {"Jl": "II", "JI": "II", "Jll": "III", "JII": "III"}
 NUMBER_AFTER = {"rt", "rw", "no", "km", "nomor"}
-# RT/RW whose T or W was read as a digit: only before a number ("R7 04").
-MARKERS = {"R7": "RT", "RI": "RT", "Rl": "RT", "RVV": "RW"}
+# RT/RW whose T or W was misread, only before a number of one to three digits ("R7 04"). Not
+# "RI": Republik Indonesia is followed by numbers too ("HUT RI 80").
+MARKERS = {"R7": "RT", "Rl": "RT", "RVV": "RW"}
+_SHORT_NUMBER = re.compile(r"^\d{1,3}$")
 _LOOKALIKE = frozenset(chr(c) for c in DIGIT_LOOKALIKES)
 _WORD = re.compile(r"^([^0-9A-Za-z]*)([0-9A-Za-z'-]+?)([^0-9A-Za-z]*)$")
 
@@ -116,7 +118,7 @@ def correct_text(text: str, words: frozenset[str]) -> tuple[str, int]:
         following = tokens[i + 1].rstrip(",.") if i + 1 < len(tokens) else ""
         known = ABBREVIATIONS.get(token) or (STREET.get(token) if i == 0 and len(tokens) > 1 else None) or \
             (LAST_ROMAN.get(token) if i == len(tokens) - 1 and i > 0 else None) or \
-            (MARKERS.get(token) if following.isdigit() else None)
+            (MARKERS.get(token) if _SHORT_NUMBER.match(following) else None)
         if known:
             out.append(known)
             changed += known != token

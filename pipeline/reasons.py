@@ -36,6 +36,7 @@ class ReasonCode(StrEnum):
     # Fields.
     FIELD_MISSING = "field_missing"
     FIELD_LOW_CONFIDENCE = "field_low_confidence"
+    FIELD_PAGE_UNCLEAR = "field_page_unclear"
     FIELD_INVALID = "field_invalid"
     DIGITS_DISAGREE = "digits_disagree"
     CHOICE_NONE = "choice_none"
@@ -99,6 +100,8 @@ MESSAGES: dict[ReasonCode, str] = {
     ReasonCode.FIELD_MISSING: "Isian \"{label}\" wajib diisi tetapi kosong.",
     ReasonCode.FIELD_LOW_CONFIDENCE: "Isian \"{label}\" kurang jelas terbaca (\"{read}\", "
     "keyakinan {confidence}%); mohon periksa.",
+    ReasonCode.FIELD_PAGE_UNCLEAR: "Isian \"{label}\" terbaca \"{read}\", tetapi tulisan di halaman "
+    "ini secara keseluruhan kurang jelas; mohon periksa.",
     ReasonCode.FIELD_INVALID: "Isian \"{label}\" tidak sesuai: terbaca \"{read}\", "
     "seharusnya {expected}.",
     ReasonCode.DIGITS_DISAGREE: "Isian \"{label}\": angka kurang jelas; pembaca pertama membaca "
@@ -166,6 +169,7 @@ LABELS: dict[ReasonCode, str] = {
     ReasonCode.PROCESSING_ERROR: "Kesalahan pemrosesan",
     ReasonCode.FIELD_MISSING: "Isian wajib kosong",
     ReasonCode.FIELD_LOW_CONFIDENCE: "Isian kurang jelas",
+    ReasonCode.FIELD_PAGE_UNCLEAR: "Tulisan halaman kurang jelas",
     ReasonCode.FIELD_INVALID: "Isian tidak sesuai",
     ReasonCode.DIGITS_DISAGREE: "Angka terbaca berbeda",
     ReasonCode.CHOICE_NONE: "Pilihan belum dicentang",

@@ -163,3 +163,17 @@ def test_a_persons_name_is_never_doubted_for_being_rare(gazetteer):
     f = template.field("pelapor_nama")
     value = written_value(f, _field_text(f.name, "Fani Rahmawati"), False, gazetteer)
     assert "Tani Rahmawati" not in value.candidates
+
+
+def test_a_value_on_a_page_no_threshold_trusts_is_held_for_the_page_not_a_percentage(gazetteer):
+    from pipeline.extract.confidence import models
+    from pipeline.reasons import ReasonCode
+
+    f = default_templates().get("KIM-01").field("tempat")
+    text = _field_text(f.name, "Balai Desa Sungai Gampa")
+    hurried = written_value(f, text, False, gazetteer, page_agreement=0.6, page_conf=0.85)
+    legible = written_value(f, text, False, gazetteer, page_agreement=1.0, page_conf=0.95)
+    assert models()["text"].threshold > 1.0  # the training seeds support no threshold on such pages
+    assert hurried.needs_review and [r.code for r in hurried.reasons] == [ReasonCode.FIELD_PAGE_UNCLEAR]
+    assert "keyakinan" not in hurried.reasons[0].message and "Balai Desa Sungai Gampa" in hurried.reasons[0].message
+    assert not legible.needs_review  # the same reading on a legible page is accepted

@@ -29,7 +29,8 @@ from pipeline.samples.writer import TRUTH_DIR, SampleContext, write_sample_set
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parent.parent / "var" / "test-screenshots"
-TEXT_REASONS = {ReasonCode.FIELD_LOW_CONFIDENCE, ReasonCode.FIELD_INVALID, ReasonCode.FIELD_MISSING}
+TEXT_REASONS = {ReasonCode.FIELD_LOW_CONFIDENCE, ReasonCode.FIELD_PAGE_UNCLEAR, ReasonCode.FIELD_INVALID,
+                ReasonCode.FIELD_MISSING}
 
 
 @dataclass

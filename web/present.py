@@ -96,6 +96,7 @@ def field_views(form: FormRecord, template: Template, audience: Audience) -> lis
 # photo's own problem (with the advice for the village) is said once at the top of the page.
 FIELD_HINTS = {
     ReasonCode.FIELD_LOW_CONFIDENCE: "Kurang jelas terbaca: cocokkan dengan gambar.",
+    ReasonCode.FIELD_PAGE_UNCLEAR: "Tulisan di halaman ini kurang jelas: cocokkan dengan gambar.",
     ReasonCode.CAPTURE_GLARE: "Tertutup pantulan cahaya: cocokkan dengan gambar.",
     ReasonCode.CAPTURE_BLURRY: "Tampak kosong, tetapi fotonya buram: lihat gambar apakah ada isian.",
     ReasonCode.CAPTURE_LOW_RES: "Tampak kosong, tetapi resolusi fotonya kecil: lihat gambar apakah ada isian.",

@@ -164,8 +164,13 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
         threshold = f.min_confidence
     reasons = [_reason(code, f, **params) for code, params in parsed.problems] + extra
     if parsed.ok and confidence < threshold and not extra:
-        reasons.append(_reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read=text.text,
-                               confidence=round(confidence * 100)))
+        if threshold > 1.0:
+            # No confidence is enough on this kind of page (confidence.Model): saying "85 % sure"
+            # would leave a reviewer wondering why the value was held, so say what is wrong.
+            reasons.append(_reason(ReasonCode.FIELD_PAGE_UNCLEAR, f, read=text.text))
+        else:
+            reasons.append(_reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read=text.text,
+                                   confidence=round(confidence * 100)))
     return FieldValue(name=f.name, type=f.type.value, value=parsed.value, raw=raw,
                       confidence=round(confidence, 3), box=f.box, candidates=parsed.candidates,
                       needs_review=bool(reasons), reasons=tuple(reasons),

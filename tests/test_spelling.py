@@ -155,7 +155,7 @@ def test_a_one_line_place_or_activity_with_a_likely_slip_is_held(gazetteer, fiel
 def test_ordinary_prose_raises_no_doubt(gazetteer, text):
     from pipeline.extract.plausible import likelier_text
 
-    assert likelier_text(text, gazetteer.words, words=True) is None
+    assert likelier_text(text, gazetteer.words) is None
 
 
 def test_a_persons_name_is_never_doubted_for_being_rare(gazetteer):

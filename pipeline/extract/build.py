@@ -117,7 +117,7 @@ def likelier_reading(f: FormField, value: str | None, gazetteer: Gazetteer) -> s
         return None
     fixed = likely_q(value)
     if _prose(f):
-        fixed = likelier_text(fixed or value, gazetteer.words, words=True) or fixed
+        fixed = likelier_text(fixed or value, gazetteer.words) or fixed
     return fixed
 
 

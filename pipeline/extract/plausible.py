@@ -98,10 +98,10 @@ def _unglued(m: re.Match[str], names: frozenset[str]) -> str:
     return f"{stem} {'I' if tail == 'I' else '1'}"
 
 
-def likelier_text(text: str, names: frozenset[str] = frozenset(), words: bool = False) -> str | None:
-    """`text` as it was more likely written, or None when nothing in it is doubtful. `words`: doubt
-    rare words too (prose; a person's name is spelt as its owner spells it)."""
-    out = _swap_doubtful(text, names) if words else text
+def likelier_text(text: str, names: frozenset[str] = frozenset()) -> str | None:
+    """`text` (prose: a person's name is spelt as its owner spells it, so never ask this of one)
+    as it was more likely written, or None when nothing in it is doubtful."""
+    out = _swap_doubtful(text, names)
     out = _GLUED_MARKER.sub(r"\1 \2", out)
     out = _GLUED_NUMBER.sub(lambda m: _unglued(m, names), out)
     out = _CLOSING_ROMAN.sub(lambda m: "I" * (1 + len(m.group(1))), out)

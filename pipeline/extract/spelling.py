@@ -4,8 +4,9 @@ A word that is not Indonesian ("Pemhangunan", "Pernbuatan", "travei") becomes th
 of the list ("Pembangunan", "Pembuatan", "travel") that the fewest known confusions (at most two)
 would give. If no such word exists, or two do, the word is left as read: a reviewer decides, not
 a guess. Tokens that can only be numbers get their look-alike letters back as digits ("RT OS" ->
-"RT 05", "O1" -> "01"), roman numerals read with an l are restored ("Il" -> "II"), and an
-address's "Jl." that lost its dot is put back. Names
+"RT 05", "O1" -> "01"), an RT whose T was read as 7 before its number is restored ("R7 04"),
+roman numerals read with an l are restored ("Il" -> "II"), and an address's "Jl." that lost its
+dot is put back. Names
 of people are never touched (they are spelt as their owner spells them); organisation names are
 made of ordinary words ("Pemdes", "Kelompok Tani") and are corrected like any text.
 

@@ -93,10 +93,10 @@ def run_flow(inbox: Path, home: Path) -> tuple[dict, float]:
                        check=True, env={**os.environ, "KOPI_HOME": str(empty / "home")},
                        capture_output=True)
         shutil.rmtree(empty, ignore_errors=True)
-    from flows.intake import intake
+    from flows.intake import run_intake
 
     start = time.perf_counter()
-    summary = intake(str(inbox))
+    summary = run_intake(str(inbox))
     return summary, time.perf_counter() - start
 
 

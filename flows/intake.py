@@ -196,3 +196,9 @@ def intake(inbox: str) -> dict[str, Any]:
     _finish_run(run_id, summary)
     get_run_logger().info("selesai: %s", summary)
     return summary
+
+
+def run_intake(inbox: str) -> dict[str, Any]:
+    """The intake flow as the CLI runs it: the reading data loads while Prefect starts."""
+    runtime.warm_up_in_background()
+    return intake(inbox)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,3 +65,39 @@ def forget_context() -> None:
 def _context(routing_dir: str) -> Context:
     templates = default_templates()
     return Context(templates, default_gazetteer(), load_routing(templates, Path(routing_dir) if routing_dir else None))
+
+
+def warm_up() -> None:
+    """Load what every page needs once per process (the complaint classifier is fitted from its
+    CSV in ~0.6 s, the blank forms' print masks take ~0.25 s, the store ~0.2 s), so the first
+    pages do not each pay it."""
+    from pipeline.extract import category
+    from pipeline.extract.confidence import lexicon, models
+    from pipeline.extract.plausible import zipf
+    from pipeline.ocr.blank import printed_mask
+    from pipeline.ocr.digits import network
+    from pipeline.ocr.tesseract import probe
+
+    ctx = reading_context()
+    for form_id in ctx.templates.form_ids:
+        printed_mask(ctx.templates.get(form_id), ctx.px_per_mm)
+    category.model()
+    category.keyword_lists()
+    lexicon(), zipf(), models(), network()
+    probe()
+    store()
+
+
+def warm_up_in_background() -> threading.Thread:
+    """`warm_up` in a thread: started before a flow, it runs while Prefect's temporary server
+    boots (~4 s in which this process only waits). A failure here is left for the page that
+    needs the same thing to report."""
+    def run() -> None:
+        try:
+            warm_up()
+        except Exception:  # noqa: BLE001, S110 - the first page meets the same error and records it
+            pass
+
+    thread = threading.Thread(target=run, name="kopi-warm-up", daemon=True)
+    thread.start()
+    return thread

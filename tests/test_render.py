@@ -195,3 +195,19 @@ def test_a_stamp_without_a_signature_is_not_read_as_signed(templates, seed):
     for image, color in ((photo, True), (grey, False)):
         reading = read_signature(page(image), f, color)
         assert reading.stamped and not reading.signed
+
+
+def test_a_stamp_rim_reaching_past_the_searched_area_still_scores_by_what_is_seen():
+    import cv2
+
+    from pipeline.ocr.ink import RING_SCORE, find_stamp
+
+    px = 8.0
+    for centre_x in (200, 40):  # wholly inside; a third of the ring beyond the left edge
+        mask = np.zeros((400, 400), np.int8)
+        ring = np.zeros((400, 400), np.uint8)
+        cv2.circle(ring, (centre_x, 200), int(14 * px), 1, thickness=int(0.8 * px))
+        mask[ring > 0] = 1
+        score, circle = find_stamp(mask, px)
+        assert score >= RING_SCORE and circle is not None
+        assert abs(circle[2] / px - 14) < 1.0  # the radius found is the ring's

@@ -52,7 +52,7 @@ def run(inbox: Path = typer.Argument(..., help="folder berisi foto/PDF formulir"
     if not inbox.is_dir():
         raise fail(f"folder {inbox} tidak ditemukan")
     from flows import progress
-    from flows.intake import inbox_files, intake
+    from flows.intake import inbox_files, run_intake
 
     total = len(inbox_files(inbox.resolve()))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
@@ -63,7 +63,7 @@ def run(inbox: Path = typer.Argument(..., help="folder berisi foto/PDF formulir"
             bar.update(task, advance=1, description=f"memproses berkas ({name})")
 
         with progress.listening(advance):
-            summary = intake(str(inbox))
+            summary = run_intake(str(inbox))
     _print_summary(summary)
     home = load_settings().home
     console.print(f"Data tersimpan di {home} - lanjutkan dengan: kopi export, kopi report weekly")

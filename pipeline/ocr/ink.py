@@ -95,48 +95,64 @@ def ink_masks(page: Page, box: Box, color: bool, pen_level: float = PEN_LEVEL) -
 N_ANGLES = 90
 
 
-def _radial_scores(ink: np.ndarray, unknown: np.ndarray, centre: tuple[float, float],
+def _polar_maps(centres: list[tuple[float, float]], max_r: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sampling maps of a linear polar unwrap (cv2.warpPolar's: one row per angle, one column per
+    px of radius) around every centre, stacked: all centres cost one resampling."""
+    rho = np.arange(max_r, dtype=np.float32)
+    angle = np.arange(N_ANGLES, dtype=np.float32) * np.float32(2 * np.pi / N_ANGLES)
+    cos, sin = np.cos(angle)[:, None] * rho, np.sin(angle)[:, None] * rho
+    xs = np.concatenate([cx + cos for cx, _ in centres]).astype(np.float32)
+    ys = np.concatenate([cy + sin for _, cy in centres]).astype(np.float32)
+    return xs, ys
+
+
+def _radial_scores(ink: np.ndarray, unknown: np.ndarray, centres: list[tuple[float, float]],
                    px_per_mm: float) -> np.ndarray:
-    """Rim score for every radius (in px) around one centre: the share of directions in which
-    there is ink at that radius and clear paper 2 mm further out. A stamp's rim scores high at its
-    radius; a dense scribble is inked on both sides and scores low everywhere. Directions where
-    the band is mostly the form's own print count neither way. Uses a polar unwrap, so all radii
-    cost one resampling."""
+    """Rim score for every radius (in px) around each centre (one row per centre): the share of
+    directions in which there is ink at that radius and clear paper 2 mm further out. A stamp's
+    rim scores high at its radius; a dense scribble is inked on both sides and scores low
+    everywhere. Directions where the band is mostly the form's own print count neither way."""
     max_r = int(round((STAMP_RADIUS_MM[1] + 3.0) * px_per_mm))
-    size = (max_r, N_ANGLES)
-    flags = cv2.WARP_POLAR_LINEAR | cv2.INTER_NEAREST
-    polar = cv2.warpPolar(ink, size, centre, max_r, flags)
-    hidden = cv2.warpPolar(unknown, size, centre, max_r, flags)
+    xs, ys = _polar_maps(centres, max_r)
+    polar = cv2.remap(ink, xs, ys, cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    # Beyond the searched area nothing is known: those directions count neither way.
+    hidden = cv2.remap(unknown, xs, ys, cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT, borderValue=1)
 
-    def band(values: np.ndarray, half_mm: float) -> np.ndarray:
-        width = 2 * max(1, int(round(half_mm * px_per_mm))) + 1
-        return cv2.blur(values.astype(np.float32), (width, 1), borderType=cv2.BORDER_CONSTANT)
+    def width(half_mm: float) -> int:
+        return 2 * max(1, int(round(half_mm * px_per_mm))) + 1
 
-    rim, rim_hidden = band(polar, 0.5) > 0, band(hidden, 0.5) > 0.5
-    out, out_hidden = band(polar, 0.6) > 0, band(hidden, 0.6) > 0.5
+    def any_ink(half_mm: float) -> np.ndarray:  # ink anywhere in the band, along the radius
+        return cv2.dilate(polar, np.ones((1, width(half_mm)), np.uint8),
+                          borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+
+    def mostly_hidden(half_mm: float) -> np.ndarray:  # more than half the band unknown (odd widths: never exactly half)
+        return cv2.blur(hidden * np.uint8(255), (width(half_mm), 1), borderType=cv2.BORDER_CONSTANT) > 127
+
+    rim, rim_hidden = any_ink(0.5), mostly_hidden(0.5)
+    out, out_hidden = any_ink(0.6), mostly_hidden(0.6)
     shift = int(round(2.0 * px_per_mm))
     out, out_hidden = np.roll(out, -shift, axis=1), np.roll(out_hidden, -shift, axis=1)
     known = ~rim_hidden & ~out_hidden
-    good = (rim & ~out & known).sum(axis=0)
-    counted = known.sum(axis=0)
+    shape = (len(centres), N_ANGLES, max_r)
+    good = (rim & ~out & known).view(np.uint8).reshape(shape).sum(axis=1, dtype=np.int32)
+    counted = known.view(np.uint8).reshape(shape).sum(axis=1, dtype=np.int32)
     scores = np.where(counted >= N_ANGLES // 2, good / np.maximum(counted, 1), 0.0)
     low = int(STAMP_RADIUS_MM[0] * px_per_mm)
-    scores[:low] = 0.0
-    scores[max_r - shift:] = 0.0
+    scores[:, :low] = 0.0
+    scores[:, max_r - shift:] = 0.0
     return scores
 
 
 def _best_around(ink: np.ndarray, unknown: np.ndarray, centre: tuple[float, float], reach_mm: float,
                  step_mm: float, px_per_mm: float) -> tuple[float, tuple[float, float, float]]:
-    best = (0.0, (centre[0], centre[1], 0.0))
     offsets = np.arange(-reach_mm, reach_mm + 1e-9, step_mm) * px_per_mm
-    for dx in offsets:
-        for dy in offsets:
-            c = (centre[0] + dx, centre[1] + dy)
-            scores = _radial_scores(ink, unknown, c, px_per_mm)
-            r = int(np.argmax(scores))
-            if scores[r] > best[0]:
-                best = (float(scores[r]), (c[0], c[1], float(r)))
+    centres = [(centre[0] + dx, centre[1] + dy) for dx in offsets for dy in offsets]
+    scores = _radial_scores(ink, unknown, centres, px_per_mm)
+    best = (0.0, (centre[0], centre[1], 0.0))
+    for c, row in zip(centres, scores, strict=True):  # the first best, in the order searched
+        r = int(np.argmax(row))
+        if row[r] > best[0]:
+            best = (float(row[r]), (c[0], c[1], float(r)))
     return best
 
 

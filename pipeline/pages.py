@@ -11,13 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.errors import InputError, ToolTimeout
-from pipeline.extract.build import build_record
+from pipeline.extract.build import build_record, second_reading_fields
 from pipeline.extract.capture import check_capture
 from pipeline.extract.category import decide_category
 from pipeline.extract.checks import check_fields, check_preprinted_village
 from pipeline.forms.registry import TemplateSet
 from pipeline.gazetteer import Gazetteer
-from pipeline.ocr.read import PX_PER_MM, read_page
+from pipeline.ocr.read import PX_PER_MM, read_page, second_reading
 from pipeline.record import FormRecord, Reason, SourceRef, Status
 from pipeline.route.config import RoutingConfig
 from pipeline.route.router import route_record
@@ -53,6 +53,10 @@ def process_page(image: np.ndarray, source: SourceRef, ctx: Context) -> PageResu
     except InputError as error:
         return PageResult(failed_record(source, error), None, {})
     record = build_record(source, reading, ctx.gazetteer)
+    wanted = second_reading_fields(reading.template, record)
+    if wanted:  # only values a second reader agreeing could let through: OCR stays proportional
+        reading = second_reading(reading, wanted)
+        record = build_record(source, reading, ctx.gazetteer)
     record = check_capture(record, reading.template, reading.quality)
     record = check_preprinted_village(record, reading.template, ctx.gazetteer)
     record = check_fields(record, reading.template, ctx.gazetteer)

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
-packages=(tesseract-ocr tesseract-ocr-ind tesseract-ocr-osd poppler-utils
+packages=(tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng tesseract-ocr-osd poppler-utils
           fonts-dejavu-core fonts-humor-sans fonts-dkg-handwriting fonts-comic-neue
           fonts-breip fonts-klee fonts-rufscript
           fonts-bwht fonts-dancingscript fonts-liberation  # training the digit reader (make train-digits)

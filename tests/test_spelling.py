@@ -123,6 +123,10 @@ def test_words_that_begin_with_o_are_not_suspected(text):
 @pytest.mark.parametrize("read, likelier", [
     ("Orang yang datang tidak dikenal gan sering keluar malam", "Orang yang datang tidak dikenal dan sering keluar malam"),
     ("Kami keluarga buruh fani dengan empat anak", "Kami keluarga buruh tani dengan empat anak"),
+    ("Kontraktor berjanji menyambung kembali totapi belum dikerjakan",  # e read as o
+     "Kontraktor berjanji menyambung kembali tetapi belum dikerjakan"),
+    ("Jalan beton sudah pecah, Bulan lalu seorang anak jatuh",  # a full stop read as a comma
+     "Jalan beton sudah pecah. Bulan lalu seorang anak jatuh"),
 ])
 def test_a_word_a_slip_away_from_a_much_commoner_one_holds_the_paragraph(gazetteer, read, likelier):
     template = default_templates().get("KIM-02")
@@ -137,6 +141,7 @@ def test_a_word_a_slip_away_from_a_much_commoner_one_holds_the_paragraph(gazette
     ("tempat", "Handil Magjid", "Handil Masjid"),
     ("tempat", "Pemuda Anjir Pasar Kota TI", "Pemuda Anjir Pasar Kota II"),  # a closing II, its I read as T
     ("tempat", "Rumah warga RT 93 Sampurna", "Rumah warga RT 03 Sampurna"),  # RT numbers start with 0
+    ("tempat", "Kebun Jeruk Jalur3", "Kebun Jeruk Jalur 3"),  # the space before a number lost
 ])
 def test_a_one_line_place_or_activity_with_a_likely_slip_is_held(gazetteer, field, read, likelier):
     f = default_templates().get("KIM-01").field(field)
@@ -151,6 +156,8 @@ def test_a_one_line_place_or_activity_with_a_likely_slip_is_held(gazetteer, fiel
     "Pos Ronda RT 02 Dusun II", "Balai RW 19",
     "Mohon rumah dinas guru diperbaiki",
     "Rapat warga yg hadir di Gg. Mawar",  # short abbreviations are not slips
+    "Gg. Mawar RT 03, Palingkau Lama",  # a place after a comma is capitalised anyway
+    "Mohon bantuan, terutama untuk lansia",  # a comma before an ordinary lower-case word
 ])
 def test_ordinary_prose_raises_no_doubt(gazetteer, text):
     from pipeline.extract.plausible import likelier_text

@@ -72,7 +72,7 @@ def desk(tmp_path_factory, prefect_harness, templates, gazetteer, routing):
 
     inbox, home = tmp_path_factory.mktemp("inbox"), tmp_path_factory.mktemp("desk-home")
     os.environ["KOPI_HOME"] = str(home)
-    ctx = SampleContext(templates, gazetteer, routing, seed=58, today=REFERENCE_DAY)
+    ctx = SampleContext(templates, gazetteer, routing, seed=72, today=REFERENCE_DAY)
     write_sample_set(inbox, ctx, 10, first_serial=57_000, handwriting_share=0.0, bad_files=True)
     intake(str(inbox))
     passwords = {"rina": secrets.token_urlsafe(12), "adi": secrets.token_urlsafe(12)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from difflib import SequenceMatcher
 
-from pipeline.extract.confidence import calibrated, evidence, lexicon
+from pipeline.extract.confidence import WEAKEST_WORD_FLOOR, calibrated, evidence, lexicon
 from pipeline.extract.dates import parse_date_groups, parse_date_text
 from pipeline.extract.names import clean_name
 from pipeline.extract.nik import parse_nik
@@ -79,6 +79,15 @@ def _parse(f: FormField, text: FieldText, gazetteer: Gazetteer) -> Parsed:
 
 
 DISAGREE_CONFIDENCE = 0.5  # below every acceptance threshold: a reviewer decides
+# A free-text value held for want of confidence is read a second time, by another model
+# (ocr/read.py `second_reading`), and accepted when both read it alike, but only on a page
+# whose writer the digit readers found legible (they agree on >= 90 % of its comb cells) and
+# when tesseract was not unsure of any word (WEAKEST_WORD_FLOOR). On the twelve calibration
+# seeds this accepted 506 of 1948 such values, 6 of them wrong (all typed: an acronym "PLTG"
+# for PLTS three times, "Liham" for Ilham, two words run together); without the two conditions
+# 831 with 35 wrong, mostly hurried hands both models misread alike.
+SECOND_READING_AGREEMENT = 0.9
+_HELD_FOR_CONFIDENCE = frozenset({ReasonCode.FIELD_LOW_CONFIDENCE, ReasonCode.FIELD_PAGE_UNCLEAR})
 
 
 def _readers_agree(text: FieldText) -> bool | None:
@@ -121,9 +130,31 @@ def likelier_reading(f: FormField, value: str | None, gazetteer: Gazetteer) -> s
     return fixed
 
 
+def _second_reading_counts(f: FormField, ev: dict[str, float]) -> bool:
+    return (f.type in (FieldType.TEXT, FieldType.MULTILINE) and f.min_confidence is None
+            and ev["page_agreement"] >= SECOND_READING_AGREEMENT and ev["conf_min"] >= WEAKEST_WORD_FLOOR)
+
+
+def wants_second_reading(f: FormField, fv: FieldValue) -> bool:
+    """Whether a second reader agreeing could let this value through (see SECOND_READING_AGREEMENT):
+    free text held for want of confidence alone, no likelier reading offered."""
+    return (fv.needs_review and fv.value is not None and not fv.candidates and bool(fv.reasons)
+            and all(r.code in _HELD_FOR_CONFIDENCE for r in fv.reasons)
+            and bool(fv.evidence) and _second_reading_counts(f, fv.evidence))
+
+
+def _second_agrees(f: FormField, check: FieldText, value: str | None, gazetteer: Gazetteer) -> bool:
+    if _prose(f):
+        check = replace(check, text=correct_text(check.text, lexicon())[0])
+    other = _parse(f, check, gazetteer)
+    return other.ok and other.value is not None and other.value == value
+
+
 def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: Gazetteer,
-                  page_agreement: float = 0.5, page_conf: float = 0.0) -> FieldValue:
-    """One written field, normalised, with its confidence and reasons."""
+                  page_agreement: float = 0.5, page_conf: float = 0.0,
+                  check: FieldText | None = None) -> FieldValue:
+    """One written field, normalised, with its confidence and reasons. `check`: a second
+    reader's reading of the field, when one was made (`wants_second_reading`)."""
     assert f.box is not None
     if empty:
         reasons = (_reason(ReasonCode.FIELD_MISSING, f),) if f.required else ()
@@ -162,6 +193,11 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
         parsed = replace(parsed, candidates=(*parsed.candidates, likelier))
     if f.min_confidence is not None:  # the template's own bar has the last word
         threshold = f.min_confidence
+    if (check is not None and parsed.ok and not extra and likelier is None and confidence < threshold
+            and _second_reading_counts(f, ev)):
+        ev["second_agrees"] = float(_second_agrees(f, check, parsed.value, gazetteer))
+        if ev["second_agrees"]:
+            confidence, threshold = max(confidence, check.conf), 0.0
     reasons = [_reason(code, f, **params) for code, params in parsed.problems] + extra
     if parsed.ok and confidence < threshold and not extra:
         if threshold > 1.0:
@@ -270,7 +306,7 @@ def _written_fields(template: Template, reading: PageReading, gazetteer: Gazette
     agreement = writing_agreement(reading.texts)
     legibility = page_legibility(template, reading.texts)
     out = {f.name: written_value(f, reading.texts.get(f.name), f.name in reading.empty, gazetteer, agreement,
-                                 legibility)
+                                 legibility, reading.checks.get(f.name))
            for f in written}
     kec_field = next((f for f in written if f.type is FieldType.KECAMATAN), None)
     kecamatan = None
@@ -282,6 +318,11 @@ def _written_fields(template: Template, reading: PageReading, gazetteer: Gazette
         if f.type is FieldType.DESA:
             out[f.name] = place_value(out[f.name], f, gazetteer, kecamatan)
     return [out[f.name] for f in written]
+
+
+def second_reading_fields(template: Template, record: FormRecord) -> list[str]:
+    """The fields of a first build worth a second reading (`wants_second_reading`)."""
+    return [fv.name for fv in record.fields if wants_second_reading(template.field(fv.name), fv)]
 
 
 def build_record(source: SourceRef, reading: PageReading, gazetteer: Gazetteer) -> FormRecord:

@@ -4,7 +4,10 @@ reviewer to confirm rather than to be accepted unseen:
 - in prose (a paragraph, or a one-line place or activity, not a person's name), a word one usual
   misreading away from a much commoner word: "gan" where "dan" is 1000 times commoner, "fani"
   (not a word) where "tani" is one, "pesa" where "desa" is;
-- a space lost before a short number or roman numeral: "Jalurl" for "Jalur 1", "DUSUN IRT 02";
+- a full stop read as a comma before a sentence's first word ("sudah pecah, Bulan lalu"):
+  a common word is capitalised after a comma only when a new sentence starts there;
+- a space lost before a short number or roman numeral: "Jalurl" for "Jalur 1", "Jalur3",
+  "DUSUN IRT 02";
   a closing roman numeral whose first I was read as T ("Pasar Kota TI");
 - an RT or RW number that starts with 9 ("RT 93"): they are written with a leading 0 and a
   village seldom has more than a few dozen, so the 9 is likelier a 0 with an open loop;
@@ -38,7 +41,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("h", "b"), ("b", "h"), ("rn", "m"), ("m", "rn"), ("i", "l"), ("l", "i"), ("c", "e"), ("e", "c"),
     ("cl", "d"), ("d", "cl"), ("n", "ri"), ("ri", "n"), ("y", "g"), ("g", "y"), ("s", "g"), ("g", "s"),
     ("s", "c"), ("s", "p"), ("p", "s"), ("g", "d"), ("d", "g"), ("j", "l"), ("l", "j"), ("f", "t"),
-    ("t", "f"), ("n", "h"), ("h", "n"), ("p", "d"),
+    ("t", "f"), ("n", "h"), ("h", "n"), ("p", "d"), ("o", "e"), ("e", "o"),
 )
 GAP = 2.0  # the other word is at least 100 times commoner
 COMMON = 3.0  # and common in its own right (about 1 in a million words)
@@ -50,7 +53,8 @@ LOCAL_WORDS = frozenset({"gang", "galam", "handil", "anjir", "sei", "langgar", "
                          "gadu", "kub", "pkh", "pirt"})
 _WORD = re.compile(r"[A-Za-z]+")
 _GLUED_MARKER = re.compile(r"\b(I{1,3})(RT|RW)(?=\s*\d)", re.IGNORECASE)
-_GLUED_NUMBER = re.compile(r"\b([A-Za-z]{4,})([l1I])\b")
+_GLUED_NUMBER = re.compile(r"\b([A-Za-z]{4,})([l1I]|[2-9]\d?)\b")
+_COMMA_BEFORE = re.compile(r",(\s+)([A-Z][a-z]+)\b")
 # Held, never rewritten: "Lab TI" (informatics) is held too, and a reviewer keeps it.
 _CLOSING_ROMAN = re.compile(r"(?<=[A-Za-z] )T([Il]{1,2})$")
 _NINE_FOR_ZERO = re.compile(r"\b(RT|RW)(\.?\s*)9(\d)\b", re.IGNORECASE)
@@ -95,7 +99,14 @@ def _unglued(m: re.Match[str], names: frozenset[str]) -> str:
     whole = m.group(0).lower()
     if whole in names or table.get(whole, 0.0) > 0 or table.get(stem.lower(), 0.0) < COMMON:
         return m.group(0)
-    return f"{stem} {'I' if tail == 'I' else '1'}"
+    return f"{stem} {'I' if tail == 'I' else '1' if tail in 'l1' else tail}"
+
+
+def _full_stop(m: re.Match[str], names: frozenset[str]) -> str:
+    word = m.group(2).lower()
+    if word in names or word in LOCAL_WORDS or zipf().get(word, 0.0) < COMMON:
+        return m.group(0)  # a place or a person after a comma is capitalised anyway
+    return f".{m.group(1)}{m.group(2)}"
 
 
 def likelier_text(text: str, names: frozenset[str] = frozenset()) -> str | None:
@@ -104,6 +115,7 @@ def likelier_text(text: str, names: frozenset[str] = frozenset()) -> str | None:
     out = _swap_doubtful(text, names)
     out = _GLUED_MARKER.sub(r"\1 \2", out)
     out = _GLUED_NUMBER.sub(lambda m: _unglued(m, names), out)
+    out = _COMMA_BEFORE.sub(lambda m: _full_stop(m, names), out)
     out = _CLOSING_ROMAN.sub(lambda m: "I" * (1 + len(m.group(1))), out)
     out = _NINE_FOR_ZERO.sub(r"\g<1>\g<2>0\g<3>", out)
     return out if out != text else None

@@ -20,7 +20,7 @@ from pipeline.ocr.marks import PageLocation, detect_marks, locate_page, straight
 from pipeline.ocr.outline import identify_by_title
 from pipeline.ocr.omr import ChoiceReading, read_choice
 from pipeline.ocr.quality import PageQuality, assess_image, assess_page, is_blank
-from pipeline.ocr.tesseract import read_words
+from pipeline.ocr.tesseract import CHECK_LANG, read_words
 from pipeline.ocr.zones import FieldText, assign_words, build_composite
 from pipeline.reasons import ReasonCode
 from pipeline.record import Identity
@@ -45,6 +45,7 @@ class PageReading:
     signatures: dict[str, SignatureReading]
     timings: dict[str, float] = field(default_factory=dict)
     quality: PageQuality | None = None
+    checks: dict[str, FieldText] = field(default_factory=dict)  # second readings (`second_reading`)
 
 
 class _Clock:
@@ -128,6 +129,24 @@ def _with_second_reading(texts: dict[str, FieldText],
         out[name] = replace(texts[name], second=tuple("".join(d for d, _ in g) for g in groups),
                             second_conf=min(p for _, p in digits))
     return out
+
+
+def second_reading(reading: PageReading, names: list[str]) -> PageReading:
+    """`reading` with a second reader's reading of the free-text fields `names` (those a first
+    build held for want of confidence, extract/build.py `wants_second_reading`): the same
+    cleaned crops, stacked and read in one call by tesseract's English model (CHECK_LANG).
+    Its slips are seldom the Indonesian model's, so where both read alike the value is likelier
+    right; the cost (one call of ~0.1 s) is paid only on pages that have such fields."""
+    fields = [f for f in reading.template.fields if f.name in names and f.comb is None]
+    if not fields:
+        return reading
+    start = time.perf_counter()
+    composite, _ = build_composite(reading.page, fields)
+    if composite.empty:
+        return reading
+    words = read_words(composite.image, psm=TEXT_PSM, whitelist=TEXT_WHITELIST, lang=CHECK_LANG)
+    timings = {**reading.timings, "second_reading": round(time.perf_counter() - start, 4)}
+    return replace(reading, checks=assign_words(words, composite), timings=timings)
 
 
 def _prepare(image: np.ndarray, location: PageLocation, px_per_mm: float) -> Page:

@@ -24,6 +24,10 @@ from pipeline.errors import ToolError, ToolMissing, ToolTimeout
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 LANG = "ind"
+# A second opinion on free text held for review (ocr/read.py `second_reading`): English was
+# trained on other text and has no Indonesian word list, so its slips are seldom the same as
+# the Indonesian model's. Debian's tesseract-ocr depends on tesseract-ocr-eng.
+CHECK_LANG = "eng"
 DEFAULT_TIMEOUT_S = 60
 EMPTY_OUTPUT_MARKERS = ("Empty page", "Image too small", "Image too large")
 _SCRATCH = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # RAM-backed when available
@@ -65,6 +69,9 @@ def probe() -> TesseractInfo:
     if LANG not in languages:
         raise ToolMissing("tesseract has no Indonesian data; install it with: "
                           "apt-get install tesseract-ocr-ind")
+    if CHECK_LANG not in languages:
+        raise ToolMissing("tesseract has no English data; install it with: "
+                          "apt-get install tesseract-ocr-eng")
     return TesseractInfo(version, languages)
 
 
@@ -80,19 +87,20 @@ def build_config(psm: int, whitelist: str | None = None, extra: tuple[str, ...] 
 
 
 def read_words(image: np.ndarray, *, psm: int, whitelist: str | None = None,
-               timeout: float = DEFAULT_TIMEOUT_S) -> list[Word]:
-    """Words tesseract finds in `image` (grayscale or RGB uint8), with confidence and position."""
+               timeout: float = DEFAULT_TIMEOUT_S, lang: str = LANG) -> list[Word]:
+    """Words tesseract finds in `image` (grayscale or RGB uint8), with confidence and position,
+    read with the model of `lang` (LANG or CHECK_LANG)."""
     probe()
     config = build_config(psm, whitelist)
     # Handing tesseract an uncompressed file is cheaper than pytesseract's PNG round trip.
     with tempfile.NamedTemporaryFile(suffix=".pnm", dir=_SCRATCH) as tmp:
         cv2.imwrite(tmp.name, image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
-        return _run(tmp.name, config, timeout)
+        return _run(tmp.name, config, timeout, lang)
 
 
-def _run(path: str, config: str, timeout: float) -> list[Word]:
+def _run(path: str, config: str, timeout: float, lang: str = LANG) -> list[Word]:
     try:
-        data = pytesseract.image_to_data(path, lang=LANG, config=config,
+        data = pytesseract.image_to_data(path, lang=lang, config=config,
                                          output_type=pytesseract.Output.DICT, timeout=timeout)
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():

@@ -1,0 +1,94 @@
+"""A free-text value held for want of confidence is read again by tesseract's English model and
+accepted when both readers agree, but only where that agreement was measured to mean something:
+a page whose digits both digit readers read alike, and no word tesseract itself doubted."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from conftest import REFERENCE_DAY
+from pipeline.extract.build import build_record, second_reading_fields, wants_second_reading, written_value
+from pipeline.forms.registry import default_templates
+from pipeline.ocr.read import read_page, second_reading
+from pipeline.ocr.tesseract import CHECK_LANG, LANG, read_words
+from pipeline.ocr.zones import FieldText
+from pipeline.reasons import ReasonCode
+from pipeline.record import SourceRef
+from pipeline.samples.capture import simulate_scan
+from pipeline.samples.generate import PageSpec, make_page, page_rng
+
+READ = "Balai Desa Sungai Gampa"
+SOURCE = SourceRef(sha256="2" * 64, filename="scan.jpg", media_type="image/jpeg", page=1, pages=1)
+
+
+def _text(text: str, conf: float = 0.9) -> FieldText:
+    return FieldText("tempat", text, (), conf, len(text.split()), (), tuple(conf for _ in text.split()))
+
+
+@pytest.fixture(scope="module")
+def tempat():
+    return default_templates().get("KIM-01").field("tempat")
+
+
+def _held(f, gazetteer, text: FieldText, **page):
+    page = {"page_agreement": 1.0, "page_conf": 0.85, **page}  # digits agree; free text not crisp
+    return written_value(f, text, False, gazetteer, **page)
+
+
+def test_a_held_value_is_accepted_when_the_second_reader_reads_it_alike(tempat, gazetteer):
+    held = _held(tempat, gazetteer, _text(READ))
+    assert held.needs_review and [r.code for r in held.reasons] == [ReasonCode.FIELD_PAGE_UNCLEAR]
+    assert wants_second_reading(tempat, held)
+    checked = _held(tempat, gazetteer, _text(READ), check=_text(READ, 0.8))
+    assert not checked.needs_review and checked.value == READ
+    assert checked.evidence["second_agrees"] == 1.0
+
+
+def test_a_second_reading_that_differs_leaves_the_value_held(tempat, gazetteer):
+    checked = _held(tempat, gazetteer, _text(READ), check=_text("Balai Desa Sungai Gamba"))
+    assert checked.needs_review and checked.evidence["second_agrees"] == 0.0
+
+
+@pytest.mark.parametrize("page, conf", [
+    ({"page_agreement": 0.6}, 0.9),  # a hurried hand: both models misread it alike too often
+    ({}, 0.5),  # a word tesseract itself doubted
+])
+def test_agreement_counts_only_where_it_was_measured_to(tempat, gazetteer, page, conf):
+    held = _held(tempat, gazetteer, _text(READ, conf), **page)
+    assert not wants_second_reading(tempat, held)
+    checked = _held(tempat, gazetteer, _text(READ, conf), check=_text(READ), **page)
+    assert checked.needs_review and "second_agrees" not in checked.evidence
+
+
+def test_a_likely_slip_is_not_waved_through_by_a_second_reader_making_it_too(tempat, gazetteer):
+    slip = "Gedung Serbaguna pesa"
+    checked = _held(tempat, gazetteer, _text(slip), check=_text(slip))
+    assert checked.needs_review and "Gedung Serbaguna desa" in checked.candidates
+    assert not wants_second_reading(tempat, checked)
+
+
+def test_the_second_reader_is_tesseracts_english_model_on_the_same_crops(templates, gazetteer):
+    spec = PageSpec(index=3, form_id="KIM-01", serial=71_003, capture="scan", fill_style="typed", preprinted=False)
+    page, fill, _ = make_page(templates, gazetteer, spec, 23, REFERENCE_DAY)
+    image = simulate_scan(page, page_rng(23, 3, 1)).image
+    reading = read_page(image, templates)
+    names = ["tempat", "nama_kegiatan"]
+    checked = second_reading(reading, names)
+    assert set(checked.checks) == set(names) and "second_reading" in checked.timings
+    for name in names:  # a clean typed scan: English reads what was typed ("Muttaqin", where
+        assert checked.checks[name].text.split() == fill.written[name].split()  # Indonesian has "Muttagin")
+    record = build_record(SOURCE, replace(reading, checks={}), gazetteer)
+    assert set(second_reading_fields(reading.template, record)) <= {
+        f.name for f in reading.template.fields if f.type.value in ("text", "multiline")}
+
+
+def test_both_models_are_installed_and_read():
+    image = np.full((80, 520), 255, np.uint8)
+    import cv2
+
+    cv2.putText(image, "Balai Desa", (10, 55), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 0, 3)
+    for lang in (LANG, CHECK_LANG):
+        assert " ".join(w.text for w in read_words(image, psm=7, lang=lang)) == "Balai Desa"

@@ -92,3 +92,23 @@ def test_both_models_are_installed_and_read():
     cv2.putText(image, "Balai Desa", (10, 55), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 0, 3)
     for lang in (LANG, CHECK_LANG):
         assert " ".join(w.text for w in read_words(image, psm=7, lang=lang)) == "Balai Desa"
+
+
+def test_agreeing_on_an_uncommon_acronym_proves_little(gazetteer):
+    harapan = default_templates().get("KIM-02").field("harapan")
+    text = "Mohon baterai PLTG diganti atau jaringan PLN diperpanjang"  # S and G alike in type
+    checked = _held(harapan, gazetteer, FieldText("harapan", text, (), 0.9, 8, (), (0.9,) * 8),
+                    check=FieldText("harapan", text, (), 0.9, 8, (), (0.9,) * 8))
+    assert checked.needs_review and "second_agrees" not in checked.evidence
+    from pipeline.extract.plausible import rare_acronyms
+
+    assert rare_acronyms(text) == ["PLTG"]  # PLN is a common word
+    assert rare_acronyms("JL. LINTAS TAMBAN") == []  # all capitals: no word stands out as one
+
+
+def test_a_word_neither_word_list_knows_is_not_settled_by_two_readers(tempat, gazetteer):
+    text = "Masjid Besar Darul Muttagin"  # both models read the q as g
+    held = _held(tempat, gazetteer, _text(text))
+    assert held.needs_review and not held.candidates and not wants_second_reading(tempat, held)
+    checked = _held(tempat, gazetteer, _text(text), check=_text(text))
+    assert checked.needs_review and "second_agrees" not in checked.evidence

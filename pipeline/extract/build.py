@@ -12,7 +12,7 @@ from pipeline.extract.names import clean_name
 from pipeline.extract.nik import parse_nik
 from pipeline.extract.numbers import parse_count
 from pipeline.extract.phones import parse_phone
-from pipeline.extract.plausible import likelier_text, likely_q
+from pipeline.extract.plausible import likelier_text, likely_q, rare_acronyms
 from pipeline.extract.spelling import correct_text
 from pipeline.extract.times import parse_time_groups, parse_time_text
 from pipeline.extract.values import Parsed, clean_text
@@ -82,10 +82,15 @@ DISAGREE_CONFIDENCE = 0.5  # below every acceptance threshold: a reviewer decide
 # A free-text value held for want of confidence is read a second time, by another model
 # (ocr/read.py `second_reading`), and accepted when both read it alike, but only on a page
 # whose writer the digit readers found legible (they agree on >= 90 % of its comb cells) and
-# when tesseract was not unsure of any word (WEAKEST_WORD_FLOOR). On the twelve calibration
-# seeds this accepted 506 of 1948 such values, 6 of them wrong (all typed: an acronym "PLTG"
-# for PLTS three times, "Liham" for Ilham, two words run together); without the two conditions
-# 831 with 35 wrong, mostly hurried hands both models misread alike.
+# when tesseract was not unsure of any word (WEAKEST_WORD_FLOOR), and not where both models
+# can only guess letter by letter: an uncommon acronym (plausible.rare_acronyms), or in prose a
+# word neither word list knows (a paragraph may hold one: a name, a local word). On the twelve
+# calibration seeds the page and word conditions let 511 values through, 5 wrong (all typed:
+# "PLTG" for PLTS three times, "Liham" for Ilham, "jiwaterma"), the acronyms 25 of those, 3
+# wrong; without the page and word conditions 831 with 35 wrong, mostly hurried hands both
+# models misread alike. The unknown-word condition came from the hard benchmark sets: there
+# both models read "MASIID IAMI", "Panalima", "Muttagin" alike; on the training seeds it costs
+# 142 of 486 values and 1 of their 2 errors.
 SECOND_READING_AGREEMENT = 0.9
 _HELD_FOR_CONFIDENCE = frozenset({ReasonCode.FIELD_LOW_CONFIDENCE, ReasonCode.FIELD_PAGE_UNCLEAR})
 
@@ -130,9 +135,10 @@ def likelier_reading(f: FormField, value: str | None, gazetteer: Gazetteer) -> s
     return fixed
 
 
-def _second_reading_counts(f: FormField, ev: dict[str, float]) -> bool:
+def _second_reading_counts(f: FormField, ev: dict[str, float], value: str) -> bool:
     return (f.type in (FieldType.TEXT, FieldType.MULTILINE) and f.min_confidence is None
-            and ev["page_agreement"] >= SECOND_READING_AGREEMENT and ev["conf_min"] >= WEAKEST_WORD_FLOOR)
+            and ev["page_agreement"] >= SECOND_READING_AGREEMENT and ev["conf_min"] >= WEAKEST_WORD_FLOOR
+            and ev["unknown_prose"] <= (1 if f.type is FieldType.MULTILINE else 0) and not rare_acronyms(value))
 
 
 def wants_second_reading(f: FormField, fv: FieldValue) -> bool:
@@ -140,7 +146,7 @@ def wants_second_reading(f: FormField, fv: FieldValue) -> bool:
     free text held for want of confidence alone, no likelier reading offered."""
     return (fv.needs_review and fv.value is not None and not fv.candidates and bool(fv.reasons)
             and all(r.code in _HELD_FOR_CONFIDENCE for r in fv.reasons)
-            and bool(fv.evidence) and _second_reading_counts(f, fv.evidence))
+            and bool(fv.evidence) and _second_reading_counts(f, fv.evidence, fv.value))
 
 
 def _second_agrees(f: FormField, check: FieldText, value: str | None, gazetteer: Gazetteer) -> bool:
@@ -193,8 +199,8 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
         parsed = replace(parsed, candidates=(*parsed.candidates, likelier))
     if f.min_confidence is not None:  # the template's own bar has the last word
         threshold = f.min_confidence
-    if (check is not None and parsed.ok and not extra and likelier is None and confidence < threshold
-            and _second_reading_counts(f, ev)):
+    if (check is not None and parsed.ok and parsed.value is not None and not extra and likelier is None
+            and confidence < threshold and _second_reading_counts(f, ev, parsed.value)):
         ev["second_agrees"] = float(_second_agrees(f, check, parsed.value, gazetteer))
         if ev["second_agrees"]:
             confidence, threshold = max(confidence, check.conf), 0.0

@@ -61,6 +61,7 @@ _NINE_FOR_ZERO = re.compile(r"\b(RT|RW)(\.?\s*)9(\d)\b", re.IGNORECASE)
 _LIKELY_Q = re.compile(r"(?<![A-Za-z'])O(?=[aouAOU])")
 _MAY_HIDE_Q = re.compile(r"\b[A-Za-z']*[OGg][A-Za-z']*")
 _AS_Q = {"O": "Q", "G": "Q", "g": "q"}
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 
 
 @lru_cache(maxsize=1)
@@ -142,3 +143,14 @@ def likely_q(text: str) -> str | None:
     """`text` with each likely misread Q restored, or None when there is none."""
     fixed = _MAY_HIDE_Q.sub(_q_word, _LIKELY_Q.sub("Q", text))
     return fixed if fixed != text else None
+
+
+def rare_acronyms(text: str) -> list[str]:
+    """Short capitalised abbreviations in ordinary text that are not common words ("PLTG",
+    "KWT"; in a value written all in capitals every word looks like one, so none is counted).
+    Nothing tells a reader which letters such a word has, so two readers guessing alike there
+    ("PLTG" for PLTS, S and G alike in type) is weak evidence."""
+    if not re.search(r"[a-z]", text):
+        return []
+    table = zipf()
+    return [a for a in _ACRONYM.findall(text) if table.get(a.lower(), 0.0) < COMMON]

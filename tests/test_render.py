@@ -211,3 +211,4 @@ def test_a_stamp_rim_reaching_past_the_searched_area_still_scores_by_what_is_see
         score, circle = find_stamp(mask, px)
         assert score >= RING_SCORE and circle is not None
         assert abs(circle[2] / px - 14) < 1.0  # the radius found is the ring's
+        assert abs(circle[0] - centre_x) / px < 1.0 and abs(circle[1] - 200) / px < 1.0  # and its centre

@@ -112,3 +112,12 @@ def test_a_word_neither_word_list_knows_is_not_settled_by_two_readers(tempat, ga
     assert held.needs_review and not held.candidates and not wants_second_reading(tempat, held)
     checked = _held(tempat, gazetteer, _text(text), check=_text(text))
     assert checked.needs_review and "second_agrees" not in checked.evidence
+
+
+def test_the_warm_up_loads_what_pages_need_without_error(kopi_home):  # noqa: ARG001 - a fresh KOPI_HOME
+    from flows import runtime
+    from pipeline.extract import category
+
+    category.model.cache_clear()
+    runtime.warm_up()  # in production a thread runs it and swallows errors: here they surface
+    assert category.model.cache_info().currsize == 1

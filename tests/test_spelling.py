@@ -157,12 +157,21 @@ def test_a_one_line_place_or_activity_with_a_likely_slip_is_held(gazetteer, fiel
     "Mohon rumah dinas guru diperbaiki",
     "Rapat warga yg hadir di Gg. Mawar",  # short abbreviations are not slips
     "Gg. Mawar RT 03, Palingkau Lama",  # a place after a comma is capitalised anyway
+    "Banjir setinggi lutut di RT 03, Desa Palingkau sejak pagi",  # a place name's first word
     "Mohon bantuan, terutama untuk lansia",  # a comma before an ordinary lower-case word
 ])
 def test_ordinary_prose_raises_no_doubt(gazetteer, text):
     from pipeline.extract.plausible import likelier_text
 
-    assert likelier_text(text, gazetteer.words) is None
+    assert likelier_text(text, gazetteer.words, paragraph=True) is None
+
+
+@pytest.mark.parametrize("read", ["Balai warga, Desa Palingkau", "Rumah Pak Budi, Dusun II",
+                                  "Kebun warga, Pasar Lama", "Lapangan bola, Jalan Pemuda"])
+def test_a_one_line_place_is_a_list_of_names_not_sentences(gazetteer, read):
+    f = default_templates().get("KIM-01").field("tempat")
+    value = written_value(f, _field_text(f.name, read), False, gazetteer)
+    assert not any(c.replace(".", ",") == read for c in value.candidates)  # no full stop suggested
 
 
 def test_a_persons_name_is_never_doubted_for_being_rare(gazetteer):

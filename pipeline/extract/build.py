@@ -131,7 +131,7 @@ def likelier_reading(f: FormField, value: str | None, gazetteer: Gazetteer) -> s
         return None
     fixed = likely_q(value)
     if _prose(f):
-        fixed = likelier_text(fixed or value, gazetteer.words) or fixed
+        fixed = likelier_text(fixed or value, gazetteer.words, paragraph=f.type is FieldType.MULTILINE) or fixed
     return fixed
 
 

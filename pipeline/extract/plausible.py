@@ -4,8 +4,9 @@ reviewer to confirm rather than to be accepted unseen:
 - in prose (a paragraph, or a one-line place or activity, not a person's name), a word one usual
   misreading away from a much commoner word: "gan" where "dan" is 1000 times commoner, "fani"
   (not a word) where "tani" is one, "pesa" where "desa" is;
-- a full stop read as a comma before a sentence's first word ("sudah pecah, Bulan lalu"):
-  a common word is capitalised after a comma only when a new sentence starts there;
+- in a paragraph, a full stop read as a comma before a sentence's first word ("sudah pecah,
+  Bulan lalu"): a common word is capitalised after a comma only when a new sentence starts
+  there, or a place's name ("warga RT 03, Desa Palingkau"), so words that begin one are left;
 - a space lost before a short number or roman numeral: "Jalurl" for "Jalur 1", "Jalur3",
   "DUSUN IRT 02";
   a closing roman numeral whose first I was read as T ("Pasar Kota TI");
@@ -55,6 +56,10 @@ _WORD = re.compile(r"[A-Za-z]+")
 _GLUED_MARKER = re.compile(r"\b(I{1,3})(RT|RW)(?=\s*\d)", re.IGNORECASE)
 _GLUED_NUMBER = re.compile(r"\b([A-Za-z]{4,})([l1I]|[2-9]\d?)\b")
 _COMMA_BEFORE = re.compile(r",(\s+)([A-Z][a-z]+)\b")
+# Words that begin the name of a place or an office, capitalised after a comma in an address.
+PLACE_WORDS = frozenset({"desa", "dusun", "kelurahan", "kecamatan", "kabupaten", "kota", "jalan", "jl", "gang",
+                         "gg", "pasar", "kampung", "komplek", "perumahan", "sungai", "pulau", "ujung", "kantor",
+                         "balai", "rumah", "masjid", "sekolah", "lapangan", "kebun", "pelabuhan", "dermaga"})
 # Held, never rewritten: "Lab TI" (informatics) is held too, and a reviewer keeps it.
 _CLOSING_ROMAN = re.compile(r"(?<=[A-Za-z] )T([Il]{1,2})$")
 _NINE_FOR_ZERO = re.compile(r"\b(RT|RW)(\.?\s*)9(\d)\b", re.IGNORECASE)
@@ -105,18 +110,21 @@ def _unglued(m: re.Match[str], names: frozenset[str]) -> str:
 
 def _full_stop(m: re.Match[str], names: frozenset[str]) -> str:
     word = m.group(2).lower()
-    if word in names or word in LOCAL_WORDS or zipf().get(word, 0.0) < COMMON:
+    if word in names or word in LOCAL_WORDS or word in PLACE_WORDS or zipf().get(word, 0.0) < COMMON:
         return m.group(0)  # a place or a person after a comma is capitalised anyway
     return f".{m.group(1)}{m.group(2)}"
 
 
-def likelier_text(text: str, names: frozenset[str] = frozenset()) -> str | None:
+def likelier_text(text: str, names: frozenset[str] = frozenset(), paragraph: bool = False) -> str | None:
     """`text` (prose: a person's name is spelt as its owner spells it, so never ask this of one)
-    as it was more likely written, or None when nothing in it is doubtful."""
+    as it was more likely written, or None when nothing in it is doubtful. `paragraph`: text of
+    sentences, where a comma before a capitalised common word is likelier a full stop (a
+    one-line place or activity is a list of names: "Balai warga, Dusun II")."""
     out = _swap_doubtful(text, names)
     out = _GLUED_MARKER.sub(r"\1 \2", out)
     out = _GLUED_NUMBER.sub(lambda m: _unglued(m, names), out)
-    out = _COMMA_BEFORE.sub(lambda m: _full_stop(m, names), out)
+    if paragraph:
+        out = _COMMA_BEFORE.sub(lambda m: _full_stop(m, names), out)
     out = _CLOSING_ROMAN.sub(lambda m: "I" * (1 + len(m.group(1))), out)
     out = _NINE_FOR_ZERO.sub(r"\g<1>\g<2>0\g<3>", out)
     return out if out != text else None

@@ -146,7 +146,10 @@ def _radial_scores(ink: np.ndarray, unknown: np.ndarray, centres: list[tuple[flo
 def _best_around(ink: np.ndarray, unknown: np.ndarray, centre: tuple[float, float], reach_mm: float,
                  step_mm: float, px_per_mm: float) -> tuple[float, tuple[float, float, float]]:
     offsets = np.arange(-reach_mm, reach_mm + 1e-9, step_mm) * px_per_mm
-    centres = [(centre[0] + dx, centre[1] + dy) for dx in offsets for dy in offsets]
+    # Nearest first: where a rim runs past the searched area several centres score alike (the
+    # unseen directions count neither way), and the one nearest the proposal is the likeliest.
+    shifts = sorted(((dx, dy) for dx in offsets for dy in offsets), key=lambda d: (d[0] ** 2 + d[1] ** 2, d))
+    centres = [(centre[0] + dx, centre[1] + dy) for dx, dy in shifts]
     scores = _radial_scores(ink, unknown, centres, px_per_mm)
     best = (0.0, (centre[0], centre[1], 0.0))
     for c, row in zip(centres, scores, strict=True):  # the first best, in the order searched

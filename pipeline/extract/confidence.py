@@ -19,7 +19,6 @@ confidence times the parser's.
 
 from __future__ import annotations
 
-import gzip
 import json
 import math
 import re
@@ -28,6 +27,7 @@ from functools import lru_cache
 from importlib import resources
 
 from pipeline.forms.template import FieldType
+from pipeline.lexicon import lexicon
 
 FEATURES = ("conf_min", "conf_mean", "parse_conf", "comb_ok", "unknown", "unknown_share", "mixed",
             "n_words", "log_len", "corrected", "page_agreement", "unknown_prose")
@@ -40,13 +40,6 @@ GROUPS = {FieldType.TEXT: "text", FieldType.MULTILINE: "multiline", FieldType.DA
 WEAKEST_WORD_FLOOR = 0.7
 _TOKEN = re.compile(r"[0-9A-Za-z']+")
 _LETTERS = re.compile(r"[a-z]+")
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> frozenset[str]:
-    path = resources.files("pipeline") / "data" / "lexicon" / "id.txt.gz"
-    with gzip.open(path.open("rb"), "rt", encoding="utf-8") as handle:
-        return frozenset(line.strip() for line in handle if line.strip())
 
 
 def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bool | None,

@@ -11,7 +11,7 @@ of people are never touched (they are spelt as their owner spells them); organis
 made of ordinary words ("Pemdes", "Kelompok Tani") and are corrected like any text.
 
 The word list is the one the confidence evidence uses (tesseract-ocr-ind's dictionary plus the
-gazetteer, see `confidence.lexicon`). The first pairs come from the benchmark's list of typed
+gazetteer, see `pipeline/lexicon.py`). The first pairs come from the benchmark's list of typed
 misreads (`typed_misreads` in bench/results.json); those from ("n", "ri") on from misreads on
 the calibration seeds (bench/calibrate.py), mostly handwriting-like fills.
 """

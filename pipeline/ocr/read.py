@@ -14,6 +14,8 @@ from pipeline.forms.template import FieldType, Template
 from pipeline.ocr.blank import printed_mask
 from pipeline.ocr.clean import Page, prepare_page
 from pipeline.ocr.digits import read_cells
+from pipeline.lexicon import lexicon
+from pipeline.ocr.letter_q import restore_q
 from pipeline.ocr.identity import find_qr_anywhere, read_qr, read_serial_digits
 from pipeline.ocr.ink import SignatureReading, is_color_page, read_signature
 from pipeline.ocr.marks import PageLocation, detect_marks, locate_page, straighten
@@ -106,6 +108,7 @@ def _read_fields(page: Page, template: Template) -> tuple[dict[str, FieldText], 
     if composite.empty:
         return {}, frozenset(empty)
     words = read_words(composite.image, psm=TEXT_PSM, whitelist=TEXT_WHITELIST)
+    words, _ = restore_q(words, composite, lexicon(), whitelist=TEXT_WHITELIST)
     texts = assign_words(words, composite)
     return _with_second_reading(texts, composite.cells), frozenset(empty)
 

@@ -67,7 +67,7 @@ class FieldText:
 Piece = tuple[str, np.ndarray, tuple[tuple[int, int], ...], tuple[int, ...]]
 
 
-def _stack(pieces: list[Piece]) -> Composite:
+def stack(pieces: list[Piece]) -> Composite:
     if not pieces:
         return Composite(np.full((8, 8), 255, np.uint8), ())
     width = max(p[1].shape[1] for p in pieces) + 2 * MARGIN
@@ -153,7 +153,7 @@ def build_composite(page: Page, fields: list[FormField]) -> tuple[Composite, set
     the fields left empty."""
     combs, empty_combs, inked = comb_pieces(page, [f for f in fields if f.comb is not None])
     texts, empty_texts = text_pieces(page, [f for f in fields if f.comb is None])
-    stacked = _stack(combs + texts)
+    stacked = stack(combs + texts)
     return Composite(stacked.image, stacked.zones, inked), empty_combs | empty_texts
 
 

@@ -256,6 +256,9 @@ def main() -> None:
     else:
         with ProcessPoolExecutor(max_workers=2) as pool:
             sets = list(pool.map(generate, args.seeds, [args.pages] * len(args.seeds)))
+        from bench.intake import arrival
+
+        os.environ["KOPI_NOW"] = arrival(sets[0])  # every training set is made for the same day
         jobs = [(str(s / t.name.removesuffix(".json")), str(t)) for s in sets
                 for t in sorted((s / "_truth").glob("*.json")) if t.name != "manifest.json"]
         with ProcessPoolExecutor(max_workers=2) as pool:

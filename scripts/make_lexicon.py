@@ -1,7 +1,9 @@
 """Build pipeline/data/lexicon/id.txt.gz: the Indonesian word list that ships inside Debian's
 tesseract-ocr-ind (the LSTM model's word dictionary), lower-cased, plus every word of the
 gazetteer's kecamatan and desa names. Reproducible: run `python scripts/make_lexicon.py` on a
-machine with tesseract-ocr-ind installed; the output is sorted and deterministic.
+machine with tesseract-ocr-ind installed; the output is sorted and deterministic. The model's
+character set has no Q, so neither has its dictionary: the words with a Q come from wordfreq's
+Indonesian frequency list ("qur", "mtq", "taufiq", "iqbal"; at least one in a million words).
 
 Used to tell a plausible word from an OCR slip ("Pemhangunan", "G9.") when judging how far to
 trust a reading; never to change what was read."""
@@ -9,6 +11,7 @@ trust a reading; never to change what was read."""
 from __future__ import annotations
 
 import gzip
+import math
 import re
 import subprocess
 import tempfile
@@ -38,8 +41,15 @@ def gazetteer_words() -> set[str]:
     return {w for name in names for w in WORD.findall(name.lower())}
 
 
+def q_words(least_zipf: float = 3.0) -> set[str]:
+    from wordfreq import get_frequency_dict
+
+    return {part for word, f in get_frequency_dict("id").items() if "q" in word
+            and math.log10(f) + 9 >= least_zipf for part in WORD.findall(word) if "q" in part}
+
+
 def main() -> None:
-    words = sorted(w for w in tesseract_words() | gazetteer_words() if len(w) >= 2)
+    words = sorted(w for w in tesseract_words() | gazetteer_words() | q_words() if len(w) >= 2)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(OUT, "wb", mtime=0) as handle:
         handle.write(("\n".join(words) + "\n").encode())

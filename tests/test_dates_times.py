@@ -120,3 +120,15 @@ def test_an_activity_ends_after_it_starts():
     assert not check_order("09:00", "11:30")
     assert check_order("14:00", "13:00")[0][0] is ReasonCode.TIME_ORDER
     assert check_order("14:00", "14:00")
+
+
+def test_the_clock_can_be_fixed_for_a_batch_made_for_another_day(monkeypatch):
+    from datetime import datetime
+
+    from pipeline.record import WITA, now_wita
+
+    monkeypatch.delenv("KOPI_NOW", raising=False)
+    assert abs((now_wita() - datetime.now(WITA)).total_seconds()) < 5
+    monkeypatch.setenv("KOPI_NOW", "2026-11-23T01:00:00+00:00")
+    fixed = now_wita()
+    assert fixed == datetime(2026, 11, 23, 9, 0, tzinfo=WITA) and fixed.utcoffset().total_seconds() == 8 * 3600

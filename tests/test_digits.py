@@ -79,3 +79,27 @@ def test_a_digit_tesseract_dropped_is_offered_from_the_second_reading(gazetteer)
     value = written_value(f, text, False, gazetteer)
     assert value.needs_review and value.value == "+6281234567890"
     assert any(r.code is ReasonCode.DIGITS_DISAGREE for r in value.reasons)
+
+
+def _with_extras(f, tess: str, net: str, net_conf: float) -> FieldText:
+    return FieldText(f.name, tess, (tess,), 0.95, 1, (len(net),), (0.95,), second=(net,), second_conf=net_conf)
+
+
+def test_characters_tesseract_added_to_a_comb_do_not_hide_that_both_read_every_digit(gazetteer):
+    f = default_templates().get("KIM-02").field("pelapor_hp")
+    # "0239"-style: a cell edge read as a 1, a digit read twice; every digit of the network's
+    # reading is in tesseract's, in order, and the network is sure of every cell.
+    value = written_value(f, _with_extras(f, "0812134567890", "081234567890", 0.97), False, gazetteer)
+    assert value.value == "+6281234567890" and not value.needs_review
+
+
+@pytest.mark.parametrize("tess, net, net_conf", [
+    ("0812134567890", "081234567890", 0.8),  # the network unsure of a cell: 2 of 13 wrong on ten seeds
+    ("0812134567890", "081234567899", 0.97),  # a digit tesseract did not read
+    ("08123456790", "081234567890", 0.97),  # tesseract read fewer, not more
+])
+def test_otherwise_a_comb_tesseract_read_with_extra_characters_still_waits_for_a_reviewer(gazetteer, tess, net,
+                                                                                         net_conf):
+    f = default_templates().get("KIM-02").field("pelapor_hp")
+    value = written_value(f, _with_extras(f, tess, net, net_conf), False, gazetteer)
+    assert value.needs_review and any(r.code is ReasonCode.DIGITS_DISAGREE for r in value.reasons)

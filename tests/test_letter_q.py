@@ -46,6 +46,8 @@ def test_indonesian_words_are_not_read_again_but_joined_arabic_words_are():
     ("Muttagin", "Muttagqin", "Muttaqin"),  # English's own slip elsewhere in the word is not taken
     ("Al-Our'an,", "N-Que'an,", "Al-Qur'an,"),
     ("MTO", "MTQ", "MTQ"),
+    ("MT0", "MTQ", "MTQ"),  # a capital, although a digit stood for it
+    ("Al-9ur'an", "Al-Qur'an", "Al-Qur'an"),
     ("Oadri", "Oadri", None),  # English saw no Q either
     ("Oadri", "Qomariah", None),  # another word altogether
     ("Gomariah", "QQ", None),

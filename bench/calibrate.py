@@ -159,7 +159,7 @@ def fit_group(seen: list[dict[str, Any]]) -> dict[str, Any]:
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=1.0, max_iter=1000).fit((x - mean) / scale, y)
     p = model.predict_proba((x - mean) / scale)[:, 1]
-    free = np.array([not r["held"] and r["evidence"]["conf_min"] >= WEAKEST_WORD_FLOOR for r in seen])
+    free = np.array([_on_confidence(r) and r["evidence"]["conf_min"] >= WEAKEST_WORD_FLOOR for r in seen])
     on_legible = np.array([legible(r["evidence"]) for r in seen])
     easy, hard = free & on_legible, free & ~on_legible
     # Each kind of page gets the threshold its own values support. One threshold chosen over all
@@ -203,7 +203,7 @@ def cross_validate(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
             model = Model(tuple(m["mean"]), tuple(m["scale"]), tuple(m["coef"]), m["intercept"], m["threshold"],
                           m["legible_threshold"], tuple(LEGIBLE_WHEN.items()))
             for r in (r for r in seen if r["seed"] == seed):
-                accepted = not r["held"] and r["evidence"]["conf_min"] >= WEAKEST_WORD_FLOOR and \
+                accepted = _on_confidence(r) and r["evidence"]["conf_min"] >= WEAKEST_WORD_FLOOR and \
                     model.probability(r["evidence"]) >= model.threshold_for(r["evidence"])
                 _count(counts, r, accepted)
                 _count(counts, r, accepted or _second_agrees(r), "+second")
@@ -215,11 +215,18 @@ def cross_validate(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     counts = {}
     for r in (r for r in rows if r["group"] == "multiline" and r["parsed"]):
         ev = r["evidence"]
-        accepted = not r["held"] and ev["conf_min"] * ev["parse_conf"] >= MIN_CONFIDENCE[FieldType.MULTILINE]
+        accepted = _on_confidence(r) and ev["conf_min"] * ev["parse_conf"] >= MIN_CONFIDENCE[FieldType.MULTILINE]
         _count(counts, r, accepted)
         _count(counts, r, accepted or _second_agrees(r), "+second")
     out["multiline"] = _shares(counts)
     return out
+
+
+def _on_confidence(row: dict[str, Any]) -> bool:
+    """Whether a confidence threshold may accept this value: not held by another rule, and not
+    free text read from a page whose smear was undone (only a second reader's agreement accepts
+    that, extract/build.py SMEARED_TEXT_THRESHOLD)."""
+    return not row["held"] and not row["evidence"].get("smeared")
 
 
 def _second_agrees(row: dict[str, Any]) -> bool:

@@ -20,7 +20,7 @@ def test_ocr_slips_are_not_words_and_real_words_are():
     assert evidence("Gg. Musyawarah", (0.9, 0.95), 1.0, None)["mixed"] == 0
     assert evidence("Handil Bakti", (0.9,), 1.0, None)["unknown"] == 0  # gazetteer names count as words
     ev = evidence("750", (0.93,), 1.0, False)
-    assert ev["comb_ok"] == 0.0 and set(ev) == {*FEATURES, "page_conf"}
+    assert ev["comb_ok"] == 0.0 and set(ev) == {*FEATURES, "page_conf", "smeared"}
 
 
 def test_the_model_is_monotone_in_its_evidence():

@@ -44,12 +44,14 @@ _LETTERS = re.compile(r"[a-z]+")
 
 def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bool | None,
              corrected: int = 0, page_agreement: float = 0.5, page_conf: float = 0.0,
-             prose: bool = False) -> dict[str, float]:
+             prose: bool = False, smeared: bool = False) -> dict[str, float]:
     """`corrected`: words changed by the spelling step (pipeline/extract/spelling.py); a value
     that needed fixing is a little less sure than one read right the first time.
     `page_agreement`: how alike two readers read this page's digits (build.writing_agreement),
     a measure of the writer's legibility. `page_conf`: how cleanly the page's free text reads
     (build.page_legibility); not a model feature, it picks the threshold (see `Model`).
+    `smeared`: the text was read from the page with a shaky hand's smear undone
+    (ocr/motion.py); not a model feature either.
     `prose`: the field holds ordinary words (not a person's name), so an unknown word there is
     more likely a misread ("Muttagin") than in a name, where it is normal ("Rudiansyah")."""
     words = lexicon()
@@ -71,6 +73,7 @@ def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bo
         "page_agreement": page_agreement,
         "unknown_prose": float(unknown) if prose else 0.0,
         "page_conf": page_conf,
+        "smeared": float(smeared),
     }
 
 

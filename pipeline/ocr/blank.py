@@ -21,29 +21,38 @@ PRINT_LEVEL = 215
 WIDEN_MM = 0.45
 
 
-_CACHE: dict[tuple[str, float], np.ndarray] = {}
+_CACHE: dict[tuple[str, str, float], np.ndarray] = {}
 
 
-def _printed(template: Template, px_per_mm: float) -> np.ndarray:
-    identity = Identity(form_id=template.id, version=template.version, serial=1)
-    pdf = render_forms(template, [identity])
-    gray = cv2.cvtColor(rasterize_page(pdf, 1, dpi=int(round(px_per_mm * 25.4))), cv2.COLOR_RGB2GRAY)
-    size = (int(round(template.page.width * px_per_mm)), int(round(template.page.height * px_per_mm)))
-    if (gray.shape[1], gray.shape[0]) != size:
-        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-    printed = (gray < PRINT_LEVEL).astype(np.uint8)
-    radius = max(1, int(round(WIDEN_MM * px_per_mm)))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    mask = cv2.dilate(printed, kernel).astype(bool)
-    mask.setflags(write=False)
-    return mask
+def _cached(kind: str, template: Template, px_per_mm: float, make) -> np.ndarray:
+    key = (kind, hashlib.sha256(template.model_dump_json().encode()).hexdigest(), px_per_mm)
+    if key not in _CACHE:
+        if len(_CACHE) > 16:
+            _CACHE.clear()
+        image = make()
+        image.setflags(write=False)
+        _CACHE[key] = image
+    return _CACHE[key]
+
+
+def blank_gray(template: Template, px_per_mm: float) -> np.ndarray:
+    """The blank form as printed (serial 1), grayscale, page-sized; read-only, cached."""
+    def make() -> np.ndarray:
+        identity = Identity(form_id=template.id, version=template.version, serial=1)
+        pdf = render_forms(template, [identity])
+        gray = cv2.cvtColor(rasterize_page(pdf, 1, dpi=int(round(px_per_mm * 25.4))), cv2.COLOR_RGB2GRAY)
+        size = (int(round(template.page.width * px_per_mm)), int(round(template.page.height * px_per_mm)))
+        if (gray.shape[1], gray.shape[0]) != size:
+            gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+        return gray
+    return _cached("gray", template, px_per_mm, make)
 
 
 def printed_mask(template: Template, px_per_mm: float) -> np.ndarray:
     """Boolean page-sized mask, True where the blank form has print (widened); read-only, cached."""
-    key = (hashlib.sha256(template.model_dump_json().encode()).hexdigest(), px_per_mm)
-    if key not in _CACHE:
-        if len(_CACHE) > 8:
-            _CACHE.clear()
-        _CACHE[key] = _printed(template, px_per_mm)
-    return _CACHE[key]
+    def make() -> np.ndarray:
+        printed = (blank_gray(template, px_per_mm) < PRINT_LEVEL).astype(np.uint8)
+        radius = max(1, int(round(WIDEN_MM * px_per_mm)))
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+        return cv2.dilate(printed, kernel).astype(bool)
+    return _cached("printed", template, px_per_mm, make)

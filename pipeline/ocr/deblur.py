@@ -5,7 +5,9 @@ the pattern is all there. Wiener deconvolution with the right blur kernel brings
 kernel is unknown, so a small grid of likely ones is tried (a hand's smear at any angle, a missed
 focus) and the first image that decodes wins. Only safe where the reader can tell a right image
 from a wrong one: a QR either decodes, its error-correction checked, or it does not. Text is
-never read from these images (a deconvolved letter can look like another).
+never read from these guesses (a letter deconvolved by a wrong kernel can look like another);
+the text readers get a page deconvolved by a kernel fitted to the form's own print
+(motion.py), and the second reader still reads the photo as taken.
 """
 
 from __future__ import annotations
@@ -44,13 +46,26 @@ def gaussian_kernel(sigma: float) -> np.ndarray:
 
 def wiener(gray: np.ndarray, kernel: np.ndarray, nsr: float = NOISE_TO_SIGNAL) -> np.ndarray:
     """`gray` (uint8) deconvolved by `kernel`: the least-squares inverse of the blur."""
-    padded = cv2.copyMakeBorder(gray, *(kernel.shape[0],) * 4, cv2.BORDER_REFLECT).astype(np.float32) / 255
-    h = np.fft.fft2(kernel, s=padded.shape)
-    restored = np.real(np.fft.ifft2(np.fft.fft2(padded) * np.conj(h) / (np.abs(h) ** 2 + nsr)))
-    # The kernel sits at the array's corner, not its centre: shift the result back.
-    restored = np.roll(restored, (kernel.shape[0] // 2, kernel.shape[1] // 2), axis=(0, 1))
     k = kernel.shape[0]
-    return np.clip(restored[k:-k, k:-k] * 255, 0, 255).astype(np.uint8)
+    padded = cv2.copyMakeBorder(gray, k, k, k, k, cv2.BORDER_REFLECT)
+    # OpenCV's FFT on a size it factors well: 5-10x faster than numpy's on a whole page.
+    h, w = cv2.getOptimalDFTSize(padded.shape[0]), cv2.getOptimalDFTSize(padded.shape[1])
+    image = np.zeros((h, w), dtype=np.float32)
+    image[:padded.shape[0], :padded.shape[1]] = padded.astype(np.float32) / 255
+    # The rest of the canvas repeats the edge, so the wrap-around stays outside the page.
+    image[padded.shape[0]:, :padded.shape[1]] = image[padded.shape[0] - 1, :padded.shape[1]]
+    image[:, padded.shape[1]:] = image[:, padded.shape[1] - 1:padded.shape[1]]
+    psf = np.zeros((h, w), dtype=np.float32)
+    psf[:k, :k] = kernel
+    # The kernel sits at the array's corner, not its centre: centre it so the image stays put.
+    psf = np.roll(psf, (-(k // 2), -(k // 2)), axis=(0, 1))
+    spectrum = cv2.dft(image, flags=cv2.DFT_COMPLEX_OUTPUT)
+    blur = cv2.dft(psf, flags=cv2.DFT_COMPLEX_OUTPUT)
+    power = blur[..., 0] ** 2 + blur[..., 1] ** 2 + nsr
+    inverse = np.dstack([blur[..., 0] / power, -blur[..., 1] / power])
+    restored = cv2.idft(cv2.mulSpectrums(spectrum, inverse, 0), flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
+    out = restored[k:k + gray.shape[0], k:k + gray.shape[1]]
+    return np.clip(out * 255, 0, 255).astype(np.uint8)
 
 
 def deblurred(gray: np.ndarray) -> Iterator[np.ndarray]:

@@ -18,6 +18,7 @@ from pipeline.ocr.digits import read_cells
 from pipeline.ocr.identity import find_qr_anywhere, read_qr, read_serial_digits
 from pipeline.ocr.ink import SignatureReading, is_color_page, read_signature
 from pipeline.ocr.letter_q import restore_q
+from pipeline.ocr.motion import find_smear, undo_smear
 from pipeline.ocr.marks import PageLocation, detect_marks, locate_page, straighten
 from pipeline.ocr.outline import identify_by_title
 from pipeline.ocr.omr import ChoiceReading, read_choice
@@ -48,6 +49,7 @@ class PageReading:
     timings: dict[str, float] = field(default_factory=dict)
     quality: PageQuality | None = None
     checks: dict[str, FieldText] = field(default_factory=dict)  # second readings (`second_reading`)
+    text_page: Page | None = None  # what the text readers read: `page` with a hand's smear undone
 
 
 class _Clock:
@@ -140,7 +142,9 @@ def second_reading(reading: PageReading, names: list[str]) -> PageReading:
     cleaned crops, stacked and read in one call by tesseract's English model (CHECK_LANG).
     Its slips are seldom the Indonesian model's, so where both read alike the value is likelier
     right; the cost (one call, 0.17 s on average on the standard bench set) is paid only on
-    pages that have such fields (32 of its 100)."""
+    pages that have such fields (32 of its 100). It reads the photo as taken, not the page with
+    a smear undone: on the hard sets both models read the same letter the deconvolution had
+    made ("APUKASI" for APLIKASI), and a second look is worth only what it sees for itself."""
     fields = [f for f in reading.template.fields if f.name in names and f.comb is None]
     if not fields:
         return reading
@@ -156,6 +160,16 @@ def second_reading(reading: PageReading, names: list[str]) -> PageReading:
 def _prepare(image: np.ndarray, location: PageLocation, px_per_mm: float) -> Page:
     printed = printed_mask(location.template, px_per_mm)
     return prepare_page(straighten(image, location, px_per_mm), px_per_mm, printed)
+
+
+def _unsmeared(page: Page, template: Template) -> Page:
+    """`page` for the text readers: with a shaky hand's smear undone when the form's own print
+    shows one (ocr/motion.py)."""
+    smear = find_smear(page.flat, template, page.px_per_mm)
+    if smear is None or not smear.worth_undoing:
+        return page
+    regions = [page.slice(f.box) for f in template.fields if f.type.is_written and f.box is not None]
+    return replace(page, flat=undo_smear(page.flat, smear, regions))
 
 
 def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_PER_MM) -> PageReading:
@@ -179,7 +193,9 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
     quality = assess_page(location.homography, template, image.shape[:2], page.rgb, page.flat, page.printed,
                           px_per_mm)
     clock.lap("identity")
-    texts, empty = _read_fields(page, template)
+    text_page = _unsmeared(page, template)
+    clock.lap("smear")
+    texts, empty = _read_fields(text_page, template)
     clock.lap("ocr")
     choices = {f.name: read_choice(page, f) for f in template.fields if f.type.is_choice}
     clock.lap("omr")
@@ -188,4 +204,4 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
                   for f in template.fields if f.type is FieldType.SIGNATURE}
     clock.lap("signatures")
     return PageReading(template, location, page, identity, note, texts, empty, choices, signatures,
-                       clock.laps, quality)
+                       clock.laps, quality, text_page=text_page)

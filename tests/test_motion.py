@@ -1,0 +1,119 @@
+"""A shaky hand's smear is measured from the form's own print and undone for the text readers
+only; a sharp or merely defocused page is left as it is."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from conftest import REFERENCE_DAY
+from pipeline.forms.render import render_forms
+from pipeline.ocr import motion
+from pipeline.ocr.blank import blank_gray
+from pipeline.ocr.deblur import line_kernel
+from pipeline.ocr.motion import find_smear
+from pipeline.ocr.poppler import rasterize_page
+from pipeline.ocr.read import PX_PER_MM, read_page
+from pipeline.record import Identity
+from pipeline.samples.capture import simulate_phone
+from pipeline.samples.content import make_fill
+from pipeline.samples.draw import draw_fill
+from pipeline.samples.generate import SAMPLE_DPI, page_rng
+
+
+def _blurred(template, kernel: np.ndarray) -> np.ndarray:
+    gray = blank_gray(template, PX_PER_MM)
+    return cv2.filter2D(gray, -1, kernel, borderType=cv2.BORDER_REFLECT)
+
+
+@pytest.mark.parametrize("length, angle", [(10, 30), (8, 90), (12, 150)])
+def test_a_smear_is_measured_from_the_print(templates, length, angle):
+    smear = find_smear(_blurred(templates.get("KIM-02"), line_kernel(length, angle)),
+                       templates.get("KIM-02"), PX_PER_MM)
+    assert smear is not None and smear.worth_undoing
+    assert abs(smear.length_px - length) <= 1
+    assert min(abs(smear.angle_deg - angle), 180 - abs(smear.angle_deg - angle)) <= 6
+
+
+@pytest.mark.parametrize("sigma", [0.0, 1.0, 2.0])
+def test_a_sharp_or_defocused_page_is_left_alone(templates, sigma):
+    template = templates.get("KIM-01")
+    gray = blank_gray(template, PX_PER_MM)
+    page = cv2.GaussianBlur(gray, (0, 0), sigma) if sigma else gray
+    smear = find_smear(page, template, PX_PER_MM)
+    assert smear is not None and not smear.worth_undoing
+
+
+def test_a_page_of_another_size_is_not_measured(templates):
+    assert find_smear(np.full((100, 80), 255, np.uint8), templates.get("KIM-01"), PX_PER_MM) is None
+
+
+def _typed_photo(templates, gazetteer, smear_px: int):
+    template = templates.get("KIM-02")
+    rng = page_rng(37, 3)
+    fill = make_fill(rng, template, 73_003, gazetteer, REFERENCE_DAY, preprinted=False)
+    pdf = render_forms(template, [Identity(form_id=template.id, version=template.version, serial=73_003)], None)
+    page = draw_fill(rasterize_page(pdf, 1, SAMPLE_DPI), template, fill, rng, "typed", SAMPLE_DPI)
+    photo = simulate_phone(page, page_rng(37, 3, 1)).image
+    return fill, cv2.filter2D(photo, -1, line_kernel(smear_px, 20), borderType=cv2.BORDER_REFLECT)
+
+
+def test_a_smeared_photo_reads_better_with_the_smear_undone(templates, gazetteer, monkeypatch):
+    """End to end with tesseract: a phone photo smeared 7 px (about 1 mm on the page)."""
+    fill, photo = _typed_photo(templates, gazetteer, 7)
+    texts = [name for name in ("pelapor_nama", "pelapor_alamat", "lokasi_kejadian", "uraian", "harapan")
+             if fill.written.get(name)]
+
+    def exact(reading) -> int:
+        return sum(" ".join(reading.texts[n].text.split()) == " ".join(fill.written[n].split()) for n in texts)
+
+    undone = read_page(photo, templates)
+    assert undone.text_page is not None and undone.text_page is not undone.page
+    assert undone.page.flat is not undone.text_page.flat  # ticks and ink are measured on the photo
+    monkeypatch.setattr(motion, "MIN_FIT_RATIO", float("inf"))
+    as_taken = read_page(photo, templates)
+    assert as_taken.text_page is as_taken.page
+    assert exact(undone) > exact(as_taken)
+    assert exact(undone) >= len(texts) - 1
+
+
+def test_the_second_reader_reads_the_photo_as_taken(templates, gazetteer, monkeypatch):
+    """A letter the deconvolution made up would be read alike by both models: the check reads
+    the straightened photo, not the sharpened page."""
+    from pipeline.ocr import read
+    _, photo = _typed_photo(templates, gazetteer, 7)
+    reading = read_page(photo, templates)
+    seen = []
+    real = read.build_composite
+    monkeypatch.setattr(read, "build_composite", lambda page, fields: seen.append(page) or real(page, fields))
+    checked = read.second_reading(reading, ["uraian", "harapan"])
+    assert seen == [reading.page] and seen[0] is not reading.text_page
+    assert checked.checks["uraian"].text
+
+
+def _tempat_value(gazetteer, smeared: bool, check: str | None = None):
+    from pipeline.extract.build import written_value
+    from pipeline.forms.registry import default_templates
+    from pipeline.ocr.zones import FieldText
+    f = default_templates().get("KIM-01").field("tempat")
+    text = "Balai Desa Sungai Gampa"
+
+    def read(t: str, conf: float) -> FieldText:
+        return FieldText("tempat", t, (), conf, len(t.split()), (), tuple(conf for _ in t.split()))
+    return f, written_value(f, read(text, 0.99), False, gazetteer, 1.0, 0.99,
+                            read(check, 0.9) if check else None, smeared)
+
+
+def test_text_from_an_undone_smear_needs_the_second_reader(gazetteer):
+    from pipeline.extract.build import wants_second_reading
+    from pipeline.reasons import ReasonCode
+    _, sharp = _tempat_value(gazetteer, smeared=False)
+    assert not sharp.needs_review  # a crisp page, sure words: accepted on confidence
+    f, smeared = _tempat_value(gazetteer, smeared=True)
+    assert smeared.needs_review and [r.code for r in smeared.reasons] == [ReasonCode.FIELD_PAGE_UNCLEAR]
+    assert smeared.evidence["smeared"] == 1.0 and wants_second_reading(f, smeared)
+    _, agreed = _tempat_value(gazetteer, smeared=True, check="Balai Desa Sungai Gampa")
+    assert not agreed.needs_review
+    _, differs = _tempat_value(gazetteer, smeared=True, check="Balai Desa Sungai Gamba")
+    assert differs.needs_review

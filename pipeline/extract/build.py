@@ -83,7 +83,8 @@ DISAGREE_CONFIDENCE = 0.5  # below every acceptance threshold: a reviewer decide
 # second reader, reading the photo as taken, reads it alike: deconvolution can turn one letter
 # into another and tesseract is then sure of it. On the four bench sets, 3 of 170 such typed
 # one-line values accepted on confidence were wrong (1.8 %, against 6 of 2439 on sharp pages);
-# digits and place names, checked by a second reader or the gazetteer, 0 of 331.
+# digits and place names, 0 of 331 (both digit readers read the sharpened cells, so they are
+# less independent there, but it measured no worse; places must be in the gazetteer).
 SMEARED_TEXT_THRESHOLD = 1.01
 # A free-text value held for want of confidence is read a second time, by another model
 # (ocr/read.py `second_reading`), and accepted when both read it alike, but only on a page
@@ -232,10 +233,10 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
     if likelier is not None:  # still a word-like value: only a person can tell, so offer both
         confidence = min(confidence, DISAGREE_CONFIDENCE)
         parsed = replace(parsed, candidates=(*parsed.candidates, likelier))
+    if f.min_confidence is not None:  # the template's own bar (a smeared page's text still needs a second look)
+        threshold = f.min_confidence
     if ev["smeared"] and f.type in (FieldType.TEXT, FieldType.MULTILINE):
         threshold = max(threshold, SMEARED_TEXT_THRESHOLD)
-    if f.min_confidence is not None:  # the template's own bar has the last word
-        threshold = f.min_confidence
     if (check is not None and parsed.ok and parsed.value is not None and not extra and likelier is None
             and confidence < threshold and _second_reading_counts(f, ev, parsed.value)):
         ev["second_agrees"] = float(_second_agrees(f, check, parsed.value, gazetteer))

@@ -32,6 +32,7 @@ def _cached(kind: str, template: Template, px_per_mm: float, make) -> np.ndarray
         image = make()
         image.setflags(write=False)
         _CACHE[key] = image
+        return image
     return _CACHE[key]
 
 

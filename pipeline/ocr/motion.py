@@ -16,6 +16,7 @@ sharpened page: ticks, signatures and the capture gate measure the photo as take
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,12 +32,17 @@ LENGTHS_PX = tuple(range(3, 17))
 ANGLES_DEG = tuple(range(0, 180, 6))
 SOFTNESS_PX = (0.6, 1.0)  # the lens and the chat app's rescaling soften every kernel a little
 DEFOCUS_PX = (0.6, 0.9, 1.2, 1.6, 2.0, 2.5)
+# The straightened photo can sit a pixel or two off the blank form (bench/geometry.md: 0.2 mm at
+# the median); every kernel tried is centred, so a plain offset would be explained best by a
+# line along it. So the offset is found first (the best of defocus kernels shifted by up to
+# 3 px), and the kernels are compared on the photo moved back by it.
+SHIFTS_PX = tuple(x / 2 for x in range(-6, 7))
 SAMPLES = 12_000  # pixels near print the fit uses; more changed no estimate on the bench pages
 BOX_MARGIN_MM = 3.0  # writing, ticks and stamps can spill this far past a box
 # A smear worth undoing: long enough to double a letter's edges, and explaining the print
-# clearly better than any defocus. Measured on the hard benchmark's phone photos: no photo
-# without a smear came above a 1.11 fit ratio, smears of 5-7 camera pixels came out 6-12 px
-# long at 1.2-1.8.
+# clearly better than any defocus. Measured on seed 2031's typed phone photos (79): none without
+# a smear or only defocused came above a 1.05 fit ratio; smears of 4-7 camera pixels came out
+# 5-11 px long at 1.12-2.65.
 MIN_LENGTH_PX = 6
 MIN_FIT_RATIO = 1.15
 NOISE_TO_SIGNAL = 0.01
@@ -46,7 +52,7 @@ NOISE_TO_SIGNAL = 0.01
 class Smear:
     length_px: int
     angle_deg: int
-    fit_ratio: float  # residual of the best defocus over the best line: > 1 means a line fits better
+    fit_ratio: float  # residual of the best defocus (centred or shifted) over the best kernel
 
     @property
     def worth_undoing(self) -> bool:
@@ -62,18 +68,38 @@ def _padded(kernel: np.ndarray) -> np.ndarray:
     return out / out.sum()
 
 
-def _gaussian(sigma: float) -> np.ndarray:
-    column = cv2.getGaussianKernel(2 * RADIUS_PX + 1, sigma).astype(np.float32)
-    return column @ column.T
+def _gaussian(sigma: float, dy: float = 0.0, dx: float = 0.0) -> np.ndarray:
+    """A defocus kernel, its centre moved by (dy, dx) pixels."""
+    axis = np.arange(-RADIUS_PX, RADIUS_PX + 1, dtype=np.float32)
+    column = np.exp(-((axis - dy) ** 2) / (2 * sigma * sigma))
+    row = np.exp(-((axis - dx) ** 2) / (2 * sigma * sigma))
+    kernel = np.outer(column, row)
+    return kernel / kernel.sum()
 
 
 @cache
-def _candidates() -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
-    """Every kernel tried, flattened one per row, with (length, angle); length 1 is defocus."""
+def _offsets() -> tuple[tuple[tuple[float, float], ...], np.ndarray]:
+    """Defocus kernels moved by each likely offset, flattened one per row, with the offset."""
+    shifts, rows = [], []
+    for sigma in DEFOCUS_PX[:4]:
+        for dy in SHIFTS_PX:
+            for dx in SHIFTS_PX:
+                shifts.append((dy, dx))
+                rows.append(_gaussian(sigma, dy, dx).ravel())
+    kernels = np.stack(rows).astype(np.float32)
+    kernels.setflags(write=False)
+    return tuple(shifts), kernels
+
+
+@cache
+def _candidates() -> tuple[tuple[tuple[int, int], ...], np.ndarray, int]:
+    """Every kernel tried, centred, flattened one per row, with (length, angle), length 1 for
+    defocus; and how many of the first rows are defocus."""
     names, rows = [], []
     for sigma in DEFOCUS_PX:
         names.append((1, 0))
         rows.append(_gaussian(sigma).ravel())
+    defocus = len(rows)
     for length in LENGTHS_PX:
         for angle in ANGLES_DEG:
             line = _padded(line_kernel(length, angle))
@@ -81,21 +107,25 @@ def _candidates() -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
                 soft = cv2.filter2D(line, -1, _gaussian(sigma), borderType=cv2.BORDER_CONSTANT)
                 names.append((length, angle))
                 rows.append((soft / soft.sum()).ravel())
-    return tuple(names), np.stack(rows).astype(np.float32)
+    kernels = np.stack(rows).astype(np.float32)
+    kernels.setflags(write=False)
+    return tuple(names), kernels, defocus
 
 
 @dataclass(frozen=True)
 class _Reference:
     """What the fit needs from the blank form, the same for every photo of it: the sampled
-    pixels, the print around each (centred), and each kernel blurring that print."""
+    pixels, the print around each (centred), and how much each kernel's blurred print varies."""
 
     ys: np.ndarray
     xs: np.ndarray
-    blurred: np.ndarray  # kernels x samples: each kernel's blurred print, centred
-    energy: np.ndarray  # per kernel: the blurred print's variation (sum of squares)
+    patches: np.ndarray  # samples x kernel cells, centred per cell
+    energy: np.ndarray  # per kernel: sum of squares of its centred blurred print
+    offset_energy: np.ndarray  # the same for the shifted defocus kernels (`_offsets`)
 
 
-_REFERENCES: dict[int, tuple[np.ndarray, _Reference | None]] = {}
+_REFERENCES: dict[tuple[str, float], _Reference | None] = {}
+_LOCK = threading.Lock()  # pages are read two at a time in one process (flows/intake.py)
 
 
 def _usable(ink: np.ndarray, template: Template, px_per_mm: float) -> np.ndarray:
@@ -113,28 +143,48 @@ def _usable(ink: np.ndarray, template: Template, px_per_mm: float) -> np.ndarray
     return usable
 
 
-def _reference(template: Template, px_per_mm: float) -> _Reference | None:
-    gray = blank_gray(template, px_per_mm)  # cached by content: the same array for the same form
-    hit = _REFERENCES.get(id(gray))
-    if hit is not None and hit[0] is gray:
-        return hit[1]
-    ink = 1 - gray.astype(np.float32) / 255
+def _build_reference(template: Template, px_per_mm: float) -> _Reference | None:
+    ink = 1 - blank_gray(template, px_per_mm).astype(np.float32) / 255
     ys, xs = np.nonzero(_usable(ink, template, px_per_mm))
-    reference = None
-    if len(ys) >= SAMPLES // 4:
-        pick = np.random.default_rng(0).choice(len(ys), size=min(SAMPLES, len(ys)), replace=False)
-        ys, xs = ys[pick], xs[pick]
-        side = 2 * RADIUS_PX + 1
-        # Row i: the print around sample i, flipped so that row @ kernel is the blurred print there.
-        windows = np.lib.stride_tricks.sliding_window_view(ink, (side, side))
-        patches = windows[ys - RADIUS_PX, xs - RADIUS_PX][:, ::-1, ::-1].reshape(len(ys), side * side)
-        blurred = _candidates()[1] @ patches.T
-        blurred -= blurred.mean(axis=1, keepdims=True)
-        reference = _Reference(ys, xs, blurred, np.einsum("ij,ij->i", blurred, blurred))
-    if len(_REFERENCES) > 16:
-        _REFERENCES.clear()
-    _REFERENCES[id(gray)] = (gray, reference)
-    return reference
+    if len(ys) < SAMPLES // 4:
+        return None
+    pick = np.random.default_rng(0).choice(len(ys), size=min(SAMPLES, len(ys)), replace=False)
+    ys, xs = ys[pick], xs[pick]
+    side = 2 * RADIUS_PX + 1
+    # Row i: the print around sample i, flipped so that row @ kernel is the print convolved
+    # with the kernel there, as a blur is.
+    windows = np.lib.stride_tricks.sliding_window_view(ink, (side, side))
+    patches = windows[ys - RADIUS_PX, xs - RADIUS_PX][:, ::-1, ::-1].reshape(len(ys), side * side)
+    patches = patches - patches.mean(axis=0)
+    cov = patches.T @ patches
+    kernels, shifted = _candidates()[1], _offsets()[1]
+    return _Reference(ys, xs, patches, np.einsum("ij,ij->i", kernels @ cov, kernels),
+                      np.einsum("ij,ij->i", shifted @ cov, shifted))
+
+
+def _residuals(seen: np.ndarray, reference: _Reference, kernels: np.ndarray, energy: np.ndarray) -> np.ndarray:
+    """Each kernel's least-squares fit with a free gain and offset (the photo's print is greyer
+    than the PDF's): the residual left after the best multiple of the kernel's blurred print."""
+    seen = seen - seen.mean()
+    along = kernels @ (reference.patches.T @ seen)
+    return float(seen @ seen) - along ** 2 / np.maximum(energy, 1e-12)
+
+
+def _sample(flat: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """Ink (0 paper .. 1 black) of `flat` at fractional positions, bilinear."""
+    grid = cv2.remap(flat, xs.astype(np.float32).reshape(1, -1), ys.astype(np.float32).reshape(1, -1),
+                     cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return 1 - grid.ravel().astype(np.float32) / 255
+
+
+def _reference(template: Template, px_per_mm: float) -> _Reference | None:
+    key = (template.key, px_per_mm)
+    with _LOCK:
+        if key not in _REFERENCES:
+            if len(_REFERENCES) > 4:
+                _REFERENCES.clear()
+            _REFERENCES[key] = _build_reference(template, px_per_mm)
+        return _REFERENCES[key]
 
 
 def find_smear(flat: np.ndarray, template: Template, px_per_mm: float) -> Smear | None:
@@ -146,21 +196,21 @@ def find_smear(flat: np.ndarray, template: Template, px_per_mm: float) -> Smear 
     if reference is None:
         return None
     seen = 1 - flat[reference.ys, reference.xs].astype(np.float32) / 255
-    seen -= seen.mean()
-    # Each kernel's least-squares fit with a free gain and offset (the photo's print is greyer
-    # than the PDF's): the residual left after the best multiple of the kernel's blurred print.
-    along = reference.blurred @ seen
-    residual = float(seen @ seen) - along ** 2 / np.maximum(reference.energy, 1e-12)
+    shifts, shifted = _offsets()
+    dy, dx = shifts[int(np.argmin(_residuals(seen, reference, shifted, reference.offset_energy)))]
+    if dy or dx:  # the photo's print sits (dy, dx) from the form's: compare where it is
+        seen = _sample(flat, reference.ys + dy, reference.xs + dx)
+    names, kernels, defocus = _candidates()
+    residual = _residuals(seen, reference, kernels, reference.energy)
     best = int(np.argmin(residual))
-    defocus = float(residual[:len(DEFOCUS_PX)].min())
-    length, angle = _candidates()[0][best]
-    return Smear(length, angle, defocus / max(float(residual[best]), 1e-12))
+    length, angle = names[best]
+    return Smear(length, angle, float(residual[:defocus].min()) / max(float(residual[best]), 1e-12))
 
 
 def undo_smear(flat: np.ndarray, smear: Smear, regions: list[tuple[slice, slice]]) -> np.ndarray:
     """`flat` with the smear undone inside `regions` (the written fields: only the text readers
     use this page), each deconvolved with a kernel's width of its surroundings so its edges see
-    what the smear brought in. A tenth of the cost and memory of the whole page."""
+    what the smear brought in. The boxes are about a third of the page."""
     kernel = line_kernel(smear.length_px, smear.angle_deg)
     pad = kernel.shape[0]
     h, w = flat.shape

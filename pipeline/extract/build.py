@@ -349,9 +349,8 @@ def _written_fields(template: Template, reading: PageReading, gazetteer: Gazette
     written = [f for f in template.fields if f.type.is_written]
     agreement = writing_agreement(reading.texts)
     legibility = page_legibility(template, reading.texts)
-    smeared = reading.text_page is not None and reading.text_page is not reading.page
     out = {f.name: written_value(f, reading.texts.get(f.name), f.name in reading.empty, gazetteer, agreement,
-                                 legibility, reading.checks.get(f.name), smeared)
+                                 legibility, reading.checks.get(f.name), reading.smeared)
            for f in written}
     kec_field = next((f for f in written if f.type is FieldType.KECAMATAN), None)
     kecamatan = None

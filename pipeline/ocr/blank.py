@@ -24,8 +24,14 @@ WIDEN_MM = 0.45
 _CACHE: dict[tuple[str, str, float], np.ndarray] = {}
 
 
+def form_digest(template: Template) -> str:
+    """What a cache of things drawn from a form is keyed by: its whole content, so a changed
+    layout under the same id and version is never served an old drawing."""
+    return hashlib.sha256(template.model_dump_json().encode()).hexdigest()
+
+
 def _cached(kind: str, template: Template, px_per_mm: float, make) -> np.ndarray:
-    key = (kind, hashlib.sha256(template.model_dump_json().encode()).hexdigest(), px_per_mm)
+    key = (kind, form_digest(template), px_per_mm)
     if key not in _CACHE:
         if len(_CACHE) > 16:
             _CACHE.clear()

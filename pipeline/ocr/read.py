@@ -51,6 +51,11 @@ class PageReading:
     checks: dict[str, FieldText] = field(default_factory=dict)  # second readings (`second_reading`)
     text_page: Page | None = None  # what the text readers read: `page` with a hand's smear undone
 
+    @property
+    def smeared(self) -> bool:
+        """Whether the text was read from a page whose smear was undone (ocr/motion.py)."""
+        return self.text_page is not None and self.text_page is not self.page
+
 
 class _Clock:
     def __init__(self) -> None:

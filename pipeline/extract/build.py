@@ -80,11 +80,12 @@ def _parse(f: FormField, text: FieldText, gazetteer: Gazetteer) -> Parsed:
 
 DISAGREE_CONFIDENCE = 0.5  # below every acceptance threshold: a reviewer decides
 # Free text read from a page whose smear was undone (ocr/motion.py) is accepted only when the
-# second reader, reading the photo as taken, reads it alike: deconvolution can turn one letter
-# into another and tesseract is then sure of it. On the four bench sets, 3 of 170 such typed
-# one-line values accepted on confidence were wrong (1.8 %, against 6 of 2439 on sharp pages);
-# digits and place names, 0 of 331 (both digit readers read the sharpened cells, so they are
-# less independent there, but it measured no worse; places must be in the gazetteer).
+# second reader, reading a gentler restoration of its own (motion.CHECK_NOISE_TO_SIGNAL), reads
+# it alike: deconvolution can turn one letter into another and tesseract is then sure of it. On
+# the four bench sets, 3 of 170 such typed one-line values accepted on confidence were wrong
+# (1.8 %, against 6 of 2439 on sharp pages); digits and place names, 0 of 331 (both digit
+# readers read the sharpened cells, so they are less independent there, but it measured no
+# worse; places must be in the gazetteer).
 SMEARED_TEXT_THRESHOLD = 1.01
 # A free-text value held for want of confidence is read a second time, by another model
 # (ocr/read.py `second_reading`), and accepted when both read it alike, but only on a page

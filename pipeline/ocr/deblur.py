@@ -7,7 +7,7 @@ focus) and the first image that decodes wins. Only safe where the reader can tel
 from a wrong one: a QR either decodes, its error-correction checked, or it does not. Text is
 never read from these guesses (a letter deconvolved by a wrong kernel can look like another);
 the text readers get a page deconvolved by a kernel fitted to the form's own print
-(motion.py), and the second reader still reads the photo as taken.
+(motion.py), and the second reader a gentler restoration of its own.
 """
 
 from __future__ import annotations

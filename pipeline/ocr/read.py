@@ -18,7 +18,7 @@ from pipeline.ocr.digits import read_cells
 from pipeline.ocr.identity import find_qr_anywhere, read_qr, read_serial_digits
 from pipeline.ocr.ink import SignatureReading, is_color_page, read_signature
 from pipeline.ocr.letter_q import restore_q
-from pipeline.ocr.motion import find_smear, undo_smear
+from pipeline.ocr.motion import CHECK_NOISE_TO_SIGNAL, Smear, find_smear, undo_smear
 from pipeline.ocr.marks import PageLocation, detect_marks, locate_page, straighten
 from pipeline.ocr.outline import identify_by_title
 from pipeline.ocr.omr import ChoiceReading, read_choice
@@ -50,11 +50,12 @@ class PageReading:
     quality: PageQuality | None = None
     checks: dict[str, FieldText] = field(default_factory=dict)  # second readings (`second_reading`)
     text_page: Page | None = None  # what the text readers read: `page` with a hand's smear undone
+    smear: Smear | None = None  # the smear undone on `text_page`
 
     @property
     def smeared(self) -> bool:
         """Whether the text was read from a page whose smear was undone (ocr/motion.py)."""
-        return self.text_page is not None and self.text_page is not self.page
+        return self.smear is not None
 
 
 class _Clock:
@@ -147,14 +148,19 @@ def second_reading(reading: PageReading, names: list[str]) -> PageReading:
     cleaned crops, stacked and read in one call by tesseract's English model (CHECK_LANG).
     Its slips are seldom the Indonesian model's, so where both read alike the value is likelier
     right; the cost (one call, 0.17 s on average on the standard bench set) is paid only on
-    pages that have such fields (32 of its 100). It reads the photo as taken, not the page with
-    a smear undone: on the hard sets both models read the same letter the deconvolution had
-    made ("APUKASI" for APLIKASI), and a second look is worth only what it sees for itself."""
+    pages that have such fields (32 of its 100). On a smeared page it reads a restoration of its
+    own (motion.CHECK_NOISE_TO_SIGNAL), not the first reader's: on the hard sets both models
+    read the same letter that deconvolution had made ("APUKASI" for APLIKASI), and a second
+    look is worth only what it sees for itself."""
     fields = [f for f in reading.template.fields if f.name in names and f.comb is None]
     if not fields:
         return reading
     start = time.perf_counter()
-    composite, _ = build_composite(reading.page, fields)
+    page = reading.page
+    if reading.smear is not None:
+        regions = [page.slice(f.box) for f in fields if f.box is not None]
+        page = replace(page, flat=undo_smear(page.flat, reading.smear, regions, CHECK_NOISE_TO_SIGNAL))
+    composite, _ = build_composite(page, fields)
     if composite.empty:
         return reading
     words = read_words(composite.image, psm=TEXT_PSM, whitelist=TEXT_WHITELIST, lang=CHECK_LANG)
@@ -167,14 +173,14 @@ def _prepare(image: np.ndarray, location: PageLocation, px_per_mm: float) -> Pag
     return prepare_page(straighten(image, location, px_per_mm), px_per_mm, printed)
 
 
-def _unsmeared(page: Page, template: Template) -> Page:
+def _unsmeared(page: Page, template: Template) -> tuple[Page, Smear | None]:
     """`page` for the text readers: with a shaky hand's smear undone when the form's own print
-    shows one (ocr/motion.py)."""
+    shows one (ocr/motion.py), and that smear."""
     smear = find_smear(page.flat, template, page.px_per_mm)
     if smear is None or not smear.worth_undoing:
-        return page
+        return page, None
     regions = [page.slice(f.box) for f in template.fields if f.type.is_written and f.box is not None]
-    return replace(page, flat=undo_smear(page.flat, smear, regions))
+    return replace(page, flat=undo_smear(page.flat, smear, regions)), smear
 
 
 def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_PER_MM) -> PageReading:
@@ -198,7 +204,7 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
     quality = assess_page(location.homography, template, image.shape[:2], page.rgb, page.flat, page.printed,
                           px_per_mm)
     clock.lap("identity")
-    text_page = _unsmeared(page, template)
+    text_page, smear = _unsmeared(page, template)
     clock.lap("smear")
     texts, empty = _read_fields(text_page, template)
     clock.lap("ocr")
@@ -209,4 +215,4 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
                   for f in template.fields if f.type is FieldType.SIGNATURE}
     clock.lap("signatures")
     return PageReading(template, location, page, identity, note, texts, empty, choices, signatures,
-                       clock.laps, quality, text_page=text_page)
+                       clock.laps, quality, text_page=text_page, smear=smear)

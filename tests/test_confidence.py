@@ -20,7 +20,15 @@ def test_ocr_slips_are_not_words_and_real_words_are():
     assert evidence("Gg. Musyawarah", (0.9, 0.95), 1.0, None)["mixed"] == 0
     assert evidence("Handil Bakti", (0.9,), 1.0, None)["unknown"] == 0  # gazetteer names count as words
     ev = evidence("750", (0.93,), 1.0, False)
-    assert ev["comb_ok"] == 0.0 and set(ev) == {*FEATURES, "page_conf", "smeared"}
+    assert ev["comb_ok"] == 0.0 and set(ev) == {*FEATURES, "page_conf", "smeared", "weak_unknown"}
+
+
+def test_doubted_words_that_no_list_knows_are_counted():
+    assert evidence("Jl. Trans Kalimantan Km 30", (0.4, 0.9, 0.9, 0.5, 0.3), 1.0, None)["weak_unknown"] == 0
+    assert evidence("Arbain Akbar Syanf", (0.9, 0.9, 0.31), 1.0, None)["weak_unknown"] == 1  # "Syarif" misread
+    assert evidence("Arbain Akbar Syanf", (0.9, 0.9, 0.95), 1.0, None)["weak_unknown"] == 0  # not doubted
+    # words and confidences that do not pair up: every doubted word counts as unknown
+    assert evidence("Jl. Trans", (0.4, 0.9, 0.3), 1.0, None)["weak_unknown"] == 2
 
 
 def test_the_model_is_monotone_in_its_evidence():

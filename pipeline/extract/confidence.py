@@ -53,9 +53,16 @@ def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bo
     `smeared`: the text was read from the page with a shaky hand's smear undone
     (ocr/motion.py); not a model feature either.
     `prose`: the field holds ordinary words (not a person's name), so an unknown word there is
-    more likely a misread ("Muttagin") than in a name, where it is normal ("Rudiansyah")."""
+    more likely a misread ("Muttagin") than in a name, where it is normal ("Rudiansyah").
+    `weak_unknown`: words tesseract scored below WEAKEST_WORD_FLOOR that are neither a known word
+    nor a number (not a model feature; extract/build.py's second reading uses it)."""
     words = lexicon()
     tokens = _TOKEN.findall(text)
+    spaced = text.split()
+    if len(spaced) == len(confs):
+        weak_unknown = sum(c < WEAKEST_WORD_FLOOR and not _known(w, words) for w, c in zip(spaced, confs, strict=True))
+    else:  # the words cannot be told apart: every doubted one counts
+        weak_unknown = sum(c < WEAKEST_WORD_FLOOR for c in confs)
     alpha = [t for t in tokens if t.isalpha() and len(t) >= 2]
     unknown = sum(1 for t in alpha if not all(p in words for p in _LETTERS.findall(t.lower())))
     mixed = sum(1 for t in tokens if any(c.isdigit() for c in t) and any(c.isalpha() for c in t))
@@ -74,7 +81,14 @@ def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bo
         "unknown_prose": float(unknown) if prose else 0.0,
         "page_conf": page_conf,
         "smeared": float(smeared),
+        "weak_unknown": float(weak_unknown),
     }
+
+
+def _known(word: str, words: frozenset[str]) -> bool:
+    """A number, or letters every run of which is a known word ("Jl.", "RT", "II", "Km")."""
+    runs = _LETTERS.findall(word.lower())
+    return all(p in words for p in runs) and (bool(runs) or any(c.isdigit() for c in word))
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,10 @@ def test_a_word_a_slip_away_from_a_much_commoner_one_holds_the_paragraph(gazette
     ("tempat", "Pemuda Anjir Pasar Kota TI", "Pemuda Anjir Pasar Kota II"),  # a closing II, its I read as T
     ("tempat", "Rumah warga RT 93 Sampurna", "Rumah warga RT 03 Sampurna"),  # RT numbers start with 0
     ("tempat", "Kebun Jeruk Jalur3", "Kebun Jeruk Jalur 3"),  # the space before a number lost
+    ("tempat", "II. Poros Desa", "Jl. Poros Desa"),  # "Jl." with its J read as I
+    ("tempat", "TL. POROS DESA KM 2", "JL. POROS DESA KM 2"),
+    ("tempat", "Balai warga, Ji.Padat Karya", "Balai warga, Jl. Padat Karya"),
+    ("nama_kegiatan", "Peresmian Jalan Rahat Beton Dusun II", "Peresmian Jalan Rabat Beton Dusun II"),
 ])
 def test_a_one_line_place_or_activity_with_a_likely_slip_is_held(gazetteer, field, read, likelier):
     f = default_templates().get("KIM-01").field(field)
@@ -159,6 +163,8 @@ def test_a_one_line_place_or_activity_with_a_likely_slip_is_held(gazetteer, fiel
     "Gg. Mawar RT 03, Palingkau Lama",  # a place after a comma is capitalised anyway
     "Banjir setinggi lutut di RT 03, Desa Palingkau sejak pagi",  # a place name's first word
     "Mohon bantuan, terutama untuk lansia",  # a comma before an ordinary lower-case word
+    "Jl. Poros Desa Km 2", "JL. PASAR LAMA", "Jl Pendidikan", "Dusun II Terantang",  # a street as written
+    "Ujung Jalan Rabat Beton Dusun II",  # a domain word the national list lacks
 ])
 def test_ordinary_prose_raises_no_doubt(gazetteer, text):
     from pipeline.extract.plausible import likelier_text

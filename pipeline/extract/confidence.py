@@ -64,7 +64,7 @@ def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bo
     else:  # the words cannot be told apart: every doubted one counts
         weak_unknown = sum(c < WEAKEST_WORD_FLOOR for c in confs)
     alpha = [t for t in tokens if t.isalpha() and len(t) >= 2]
-    unknown = sum(1 for t in alpha if not all(p in words for p in _LETTERS.findall(t.lower())))
+    unknown = sum(not _known(t, words) for t in alpha)
     mixed = sum(1 for t in tokens if any(c.isdigit() for c in t) and any(c.isalpha() for c in t))
     return {
         "conf_min": min(confs) if confs else 0.0,

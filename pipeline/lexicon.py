@@ -4,7 +4,10 @@ confidence evidence (which words are words at all)."""
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -14,3 +17,32 @@ def lexicon() -> frozenset[str]:
     path = resources.files("pipeline") / "data" / "lexicon" / "id.txt.gz"
     with gzip.open(path.open("rb"), "rt", encoding="utf-8") as handle:
         return frozenset(line.strip() for line in handle if line.strip())
+
+
+class LexiconError(ValueError):
+    """A word-list data file is malformed."""
+
+
+_ACRONYM_SHAPE = re.compile(r"[A-Z]{2,8}")
+
+
+@lru_cache(maxsize=1)
+def acronyms() -> frozenset[str]:
+    """Abbreviations of Indonesian public services and village life (PKH, PTSL, KWT, ...), from
+    pipeline/data/lexicon/singkatan.csv: staff can add their region's own. Two readers agreeing
+    on one of these is evidence; on an abbreviation no list knows it is not (extract/plausible.py)."""
+    path = resources.files("pipeline") / "data" / "lexicon" / "singkatan.csv"
+    return parse_acronyms(path.read_text(encoding="utf-8"))
+
+
+def parse_acronyms(text: str) -> frozenset[str]:
+    """The abbreviations of a singkatan.csv (columns singkatan, kepanjangan), validated."""
+    found: set[str] = set()
+    for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        short, meaning = (row.get("singkatan") or "").strip(), (row.get("kepanjangan") or "").strip()
+        if not _ACRONYM_SHAPE.fullmatch(short) or not meaning:
+            raise LexiconError(f"singkatan.csv line {number}: want capital letters and a meaning, got {row}")
+        if short in found:
+            raise LexiconError(f"singkatan.csv line {number}: {short} is listed twice")
+        found.add(short)
+    return frozenset(found)

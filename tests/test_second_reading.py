@@ -70,7 +70,8 @@ def test_agreement_counts_only_where_it_was_measured_to(tempat, gazetteer, page,
     assert checked.needs_review and "second_agrees" not in checked.evidence
 
 
-@pytest.mark.parametrize("read, weak", [("Jl. Trans Kalimantan Km 30", "Jl."), ("Dusun III Terantang", "III")])
+@pytest.mark.parametrize("read, weak", [("Jl. Trans Kalimantan Km 30", "Jl."), ("Dusun III Terantang", "III"),
+                                        ("Keramba di sungai Purwosari I", "I")])
 def test_a_doubted_abbreviation_or_numeral_may_be_settled_by_two_readers(tempat, gazetteer, read, weak):
     """Tesseract's weakest word in an address is most often its "Jl.", "Km" or a roman numeral:
     known tokens, which two models reading alike do settle (a "Jl." read as "II." is doubted
@@ -81,6 +82,19 @@ def test_a_doubted_abbreviation_or_numeral_may_be_settled_by_two_readers(tempat,
     assert held.evidence["weak_unknown"] == 0 and wants_second_reading(tempat, held)
     checked = _held(tempat, gazetteer, text, check=_text(read, 0.8))
     assert not checked.needs_review and checked.value == read
+
+
+@pytest.mark.parametrize("unknown, settled", [(("klotok", "lanting"), True), (("klotok", "lanting", "jukung"), False)])
+def test_a_paragraph_may_have_two_words_no_list_knows(gazetteer, unknown, settled):
+    """About twenty words: two local words or names are as usual there as one in a line."""
+    uraian = default_templates().get("KIM-02").field("uraian")
+    text = ("Waktu air pasang {} dan perahu pengangkut gabah tidak bisa lewat di bawah jembatan "
+            "sehingga rumah {} warga terlepas dan {} hanyut.").format(*unknown, *(("perahu",) * (3 - len(unknown))))
+    reading = FieldText("uraian", text, (), 0.9, len(text.split()), (), (0.9,) * len(text.split()))
+    held = _held(uraian, gazetteer, reading)
+    assert held.needs_review and held.evidence["unknown_prose"] == len(unknown)
+    checked = _held(uraian, gazetteer, reading, check=reading)
+    assert checked.needs_review is not settled and ("second_agrees" in checked.evidence) is settled
 
 
 def test_a_likely_slip_is_not_waved_through_by_a_second_reader_making_it_too(tempat, gazetteer):
@@ -124,6 +138,29 @@ def test_agreeing_on_an_uncommon_acronym_proves_little(gazetteer):
 
     assert rare_acronyms(text) == ["PLTG"]  # PLN is a common word
     assert rare_acronyms("JL. LINTAS TAMBAN") == []  # all capitals: no word stands out as one
+
+
+def test_an_abbreviation_of_public_life_may_be_settled_by_two_readers(gazetteer):
+    from pipeline.extract.plausible import rare_acronyms
+
+    harapan = default_templates().get("KIM-02").field("harapan")
+    text = "Mohon kejelasan kapan sertifikat tanah program PTSL dibagikan"
+    reading = FieldText("harapan", text, (), 0.9, 8, (), (0.9,) * 8)
+    assert rare_acronyms(text) == []  # PTSL is in pipeline/data/lexicon/singkatan.csv
+    checked = _held(harapan, gazetteer, reading, check=reading)
+    assert not checked.needs_review and checked.evidence["second_agrees"] == 1.0
+    assert rare_acronyms("Mohon baterai PLTG dan PLTS diganti") == ["PLTG"]  # the list has PLTS only
+
+
+def test_the_abbreviation_list_is_validated():
+    from pipeline.lexicon import LexiconError, acronyms, parse_acronyms
+
+    assert {"PKH", "PTSL", "KWT", "NISN"} <= acronyms()
+    assert parse_acronyms("singkatan,kepanjangan\nKWT,Kelompok Wanita Tani\n") == {"KWT"}
+    for bad in ("singkatan,kepanjangan\nkwt,Kelompok Wanita Tani\n", "singkatan,kepanjangan\nKWT,\n",
+                "singkatan,kepanjangan\nKWT,a\nKWT,b\n"):
+        with pytest.raises(LexiconError):
+            parse_acronyms(bad)
 
 
 def test_two_words_neither_word_list_knows_are_not_settled_by_two_readers(tempat, gazetteer):

@@ -40,6 +40,7 @@ GROUPS = {FieldType.TEXT: "text", FieldType.MULTILINE: "multiline", FieldType.DA
 WEAKEST_WORD_FLOOR = 0.7
 _TOKEN = re.compile(r"[0-9A-Za-z']+")
 _LETTERS = re.compile(r"[a-z]+")
+_ROMAN = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")
 
 
 def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bool | None,
@@ -86,7 +87,10 @@ def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bo
 
 
 def _known(word: str, words: frozenset[str]) -> bool:
-    """A number, or letters every run of which is a known word ("Jl.", "RT", "II", "Km")."""
+    """A number (a roman numeral too: "Dusun I", "Purwosari I"), or letters every run of which is
+    a known word ("Jl.", "RT", "Km")."""
+    if _ROMAN.fullmatch(word.strip(".,;:()")):
+        return True
     runs = _LETTERS.findall(word.lower())
     return all(p in words for p in runs) and (bool(runs) or any(c.isdigit() for c in word))
 

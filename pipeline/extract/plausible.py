@@ -39,6 +39,7 @@ from functools import lru_cache
 from wordfreq import get_frequency_dict
 
 from pipeline.extract.spelling import one_away
+from pipeline.lexicon import acronyms
 
 # What was read -> what may have been meant: letter shapes tesseract confuses in type and hands.
 PAIRS: tuple[tuple[str, str], ...] = (
@@ -168,10 +169,11 @@ def likely_q(text: str) -> str | None:
 
 def rare_acronyms(text: str) -> list[str]:
     """Short capitalised abbreviations in ordinary text that are not common words ("PLTG",
-    "KWT"; in a value written all in capitals every word looks like one, so none is counted).
+    "PLTD"; in a value written all in capitals every word looks like one, so none is counted).
     Nothing tells a reader which letters such a word has, so two readers guessing alike there
-    ("PLTG" for PLTS, S and G alike in type) is weak evidence."""
+    ("PLTG" for PLTS, S and G alike in type) is weak evidence. An abbreviation of public life
+    (lexicon.acronyms: PTSL, KWT, NISN) is not rare; a misread seldom lands on another one."""
     if not re.search(r"[a-z]", text):
         return []
-    table = zipf()
-    return [a for a in _ACRONYM.findall(text) if table.get(a.lower(), 0.0) < COMMON]
+    table, known = zipf(), acronyms()
+    return [a for a in _ACRONYM.findall(text) if table.get(a.lower(), 0.0) < COMMON and a not in known]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from difflib import SequenceMatcher
 
+from pipeline.extract.agreement import agreed_value, trim_tail
 from pipeline.extract.confidence import calibrated, evidence, lexicon
 from pipeline.extract.dates import parse_date_groups, parse_date_text
 from pipeline.extract.names import clean_name
@@ -198,11 +199,17 @@ def wants_second_reading(f: FormField, fv: FieldValue) -> bool:
             and bool(fv.evidence) and _second_reading_counts(f, fv.evidence, fv.value))
 
 
-def _second_agrees(f: FormField, check: FieldText, value: str | None, gazetteer: Gazetteer) -> bool:
+def _second_agrees(f: FormField, check: FieldText, value: str, gazetteer: Gazetteer) -> str | None:
+    """The value both readers read (agreement.agreed_value), or None. An uncommon acronym in
+    the second reading proves as little as one in the first ("pLTG" and "PLTG")."""
+    if f.type is FieldType.MULTILINE:
+        check = trim_tail(check)
     if _prose(f):
         check = replace(check, text=correct_text(check.text, lexicon())[0])
     other = _parse(f, check, gazetteer)
-    return other.ok and other.value is not None and other.value == value
+    if not other.ok or other.value is None or rare_acronyms(other.value):
+        return None
+    return agreed_value(value, other.value, lexicon())
 
 
 def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: Gazetteer,
@@ -220,6 +227,8 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
         return FieldValue(name=f.name, type=f.type.value, value=None, confidence=0.0, box=f.box,
                           needs_review=True, reasons=(reason,))
     raw, corrected = text.text, 0
+    if f.type is FieldType.MULTILINE:
+        text = trim_tail(text)
     if _prose(f):
         fixed, corrected = correct_text(text.text, lexicon())
         text = replace(text, text=fixed)
@@ -254,9 +263,11 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
         threshold = max(threshold, SMEARED_TEXT_THRESHOLD)
     if (check is not None and parsed.ok and parsed.value is not None and not extra and likelier is None
             and confidence < threshold and _second_reading_counts(f, ev, parsed.value)):
-        ev["second_agrees"] = float(_second_agrees(f, check, parsed.value, gazetteer))
-        if ev["second_agrees"]:
+        agreed = _second_agrees(f, check, parsed.value, gazetteer)
+        ev["second_agrees"] = float(agreed is not None)
+        if agreed is not None:
             confidence, threshold = max(confidence, check.conf), 0.0
+            parsed = replace(parsed, value=agreed)
     reasons = [_reason(code, f, **params) for code, params in parsed.problems] + extra
     if parsed.ok and confidence < threshold and not extra:
         if threshold > 1.0:

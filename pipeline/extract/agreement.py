@@ -1,0 +1,65 @@
+"""When two readings of free text say the same thing although their characters differ, and what
+a paragraph's reading may lose at its end.
+
+- Letter case: tesseract's two models often disagree on a capital mid-sentence ("Sekolah",
+  "sekolah"); the words are the same, and a reviewer would not read them otherwise.
+- Word breaks: one model glues two words that the other keeps apart ("jalurevakuasi", "jalur
+  evakuasi"); the reading whose words the word list knows is the one meant. When neither knows
+  more, nothing is decided.
+- A paragraph's tail: short marks after its last sentence, read with little confidence ("...
+  bentrok. AT"), are the edge of the box or a stroke of the signature below it, not writing.
+
+Measured on the twelve training seeds (bench/calibrate.py's pages, not the benchmark's), among
+values both readers read but not alike: case alone 27 right, 1 wrong ("pLTG"/"PLTG", held now
+that the uncommon acronym is looked for in both readings); word breaks alone 11, all right (the
+better-known side chosen every time); tails 4 on the second reader, all right. Differing
+punctuation was left alone: a comma for a full stop was right 4 times and wrong twice."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pipeline.ocr.zones import FieldText
+
+TAIL_MAX_WORDS = 3
+TAIL_MAX_LENGTH = 4
+TAIL_CONFIDENCE = 0.5  # tesseract's own word confidence, 0..1
+_WORD = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.!?]$")
+_PUNCTUATION = re.compile(r"[^\w-]")
+
+
+def trim_tail(text: FieldText) -> FieldText:
+    """A paragraph's reading without short, doubtful marks after its last sentence (see above);
+    unchanged when there are none, or when the words and their confidences cannot be paired."""
+    words = list(_WORD.finditer(text.text))
+    if len(words) != len(text.confs) or len(words) < 2:
+        return text
+    ends = [i for i, w in enumerate(words[:-1]) if _SENTENCE_END.search(w.group())]
+    if not ends or len(words) - 1 - ends[-1] > TAIL_MAX_WORDS:
+        return text
+    keep = ends[-1] + 1
+    tail = zip(words[keep:], text.confs[keep:], strict=True)
+    if not all(len(w.group()) <= TAIL_MAX_LENGTH and c < TAIL_CONFIDENCE for w, c in tail):
+        return text
+    confs = text.confs[:keep]
+    return replace(text, text=text.text[:words[keep - 1].end()], confs=confs, conf=min(confs), words=keep)
+
+
+def _known_share(value: str, words: frozenset[str]) -> float:
+    """The share of `value`'s words that are known words or numbers ("jam11" is neither)."""
+    tokens = [_PUNCTUATION.sub("", t).lower() for t in value.split()]
+    return sum(t in words or t.isdigit() for t in tokens) / len(tokens) if tokens else 0.0
+
+
+def agreed_value(value: str, other: str, words: frozenset[str]) -> str | None:
+    """The value two readers agree on, `value` being the first reader's and `other` the second's,
+    or None when they do not agree (see above)."""
+    if other == value or other.casefold() == value.casefold():
+        return value
+    if other.replace(" ", "") == value.replace(" ", ""):
+        mine, theirs = _known_share(value, words), _known_share(other, words)
+        if mine != theirs:
+            return value if mine > theirs else other
+    return None

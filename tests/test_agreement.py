@@ -1,0 +1,71 @@
+"""Two readings that say the same thing with other characters, and a paragraph's stray tail."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.agreement import agreed_value, trim_tail
+from pipeline.extract.build import written_value
+from pipeline.forms.registry import default_templates
+from pipeline.lexicon import lexicon
+from pipeline.ocr.zones import FieldText
+
+HARAPAN = "Mohon desa dan aparat memediasi dan menjaga keamanan sebelum terjadi bentrok."
+
+
+def _read(text: str, conf: float = 0.9, tail: dict[str, float] | None = None) -> FieldText:
+    confs = tuple((tail or {}).get(w, conf) for w in text.split())
+    return FieldText("harapan", text, (), min(confs), len(confs), (), confs)
+
+
+def test_short_doubtful_marks_after_the_last_sentence_are_dropped():
+    read = _read(HARAPAN + " AT Haa", tail={"AT": 0.47, "Haa": 0.0})
+    trimmed = trim_tail(read)
+    assert trimmed.text == HARAPAN and trimmed.words == len(HARAPAN.split()) and trimmed.conf == 0.9
+
+
+@pytest.mark.parametrize("text, tail", [
+    (HARAPAN + " Terima", {"Terima": 0.3}),  # a word longer than a stray mark
+    (HARAPAN + " AT", {"AT": 0.8}),  # read with confidence: perhaps written
+    (HARAPAN + " a b c d", {w: 0.1 for w in "abcd"}),  # too many to be a stray mark
+    ("Mohon jembatan diperbaiki AT", {"AT": 0.2}),  # no sentence ends before it
+])
+def test_anything_else_at_the_end_stays(text, tail):
+    read = _read(text, tail=tail)
+    assert trim_tail(read) == read
+
+
+def test_words_that_cannot_be_paired_with_confidences_are_left_alone():
+    read = FieldText("harapan", HARAPAN + " AT", (), 0.2, 3, (), (0.9, 0.2))
+    assert trim_tail(read) == read
+
+
+@pytest.mark.parametrize("mine, theirs, agreed", [
+    ("Mohon Sekolah dibantu", "Mohon sekolah dibantu", "Mohon Sekolah dibantu"),  # case alone
+    ("belum ada jalurevakuasi", "belum ada jalur evakuasi", "belum ada jalur evakuasi"),  # the known words win
+    ("papan petunjuk jalur dan titik", "papan petunjuk jalurdan titik", "papan petunjuk jalur dan titik"),
+    ("menunggu sampai jam11", "menunggu sampai jam 11", "menunggu sampai jam 11"),
+    ("Rahmadi Syahrani", "RahmadiSyahrani", None),  # names: neither side is better known
+    ("Mohon baterai PLTG", "Mohon baterai PLTS", None),
+    ("sebulan. Pintu", "sebulan, Pintu", None),  # a comma for a full stop is not settled
+])
+def test_what_two_readers_agree_on(mine, theirs, agreed):
+    assert agreed_value(mine, theirs, lexicon()) == agreed
+
+
+def test_a_second_reading_with_a_stray_tail_still_agrees(gazetteer):
+    harapan = default_templates().get("KIM-02").field("harapan")
+    first = _read(HARAPAN, conf=0.88)
+    held = written_value(harapan, first, False, gazetteer, page_agreement=1.0, page_conf=0.85)
+    assert held.needs_review
+    check = _read(HARAPAN + " AT", tail={"AT": 0.47})
+    checked = written_value(harapan, first, False, gazetteer, page_agreement=1.0, page_conf=0.85, check=check)
+    assert not checked.needs_review and checked.value == HARAPAN.rstrip(".")
+
+
+def test_an_uncommon_acronym_in_the_second_reading_proves_nothing(gazetteer):
+    harapan = default_templates().get("KIM-02").field("harapan")
+    first = _read("Mohon baterai pLTG diganti atau jaringan PLN diperpanjang", conf=0.88)
+    check = _read("Mohon baterai PLTG diganti atau jaringan PLN diperpanjang")
+    checked = written_value(harapan, first, False, gazetteer, page_agreement=1.0, page_conf=0.85, check=check)
+    assert checked.needs_review and checked.evidence["second_agrees"] == 0.0

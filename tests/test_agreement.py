@@ -47,7 +47,10 @@ def test_words_that_cannot_be_paired_with_confidences_are_left_alone():
     ("menunggu sampai jam11", "menunggu sampai jam 11", "menunggu sampai jam 11"),
     ("Rahmadi Syahrani", "RahmadiSyahrani", None),  # names: neither side is better known
     ("Mohon baterai PLTG", "Mohon baterai PLTS", None),
-    ("sebulan. Pintu", "sebulan, Pintu", None),  # a comma for a full stop is not settled
+    ("dalam sebulan. Pintu langgar", "dalam sebulan, Pintu langgar", "dalam sebulan. Pintu langgar"),
+    ("terlalu rendah. sehingga", "terlalu rendah, sehingga", "terlalu rendah, sehingga"),
+    ("dalam sebulan, Pintu", "dalam sebulan. pintu", None),  # the next word's case is itself in doubt
+    ("dalam sebulan. Pintu", "dalam sebulan, Pintu.", None),  # something else differs too
 ])
 def test_what_two_readers_agree_on(mine, theirs, agreed):
     assert agreed_value(mine, theirs, lexicon()) == agreed

@@ -32,7 +32,7 @@ def acronyms() -> frozenset[str]:
     pipeline/data/lexicon/singkatan.csv: staff can add their region's own. Two readers agreeing
     on one of these is evidence; on an abbreviation no list knows it is not (extract/plausible.py)."""
     path = resources.files("pipeline") / "data" / "lexicon" / "singkatan.csv"
-    return parse_acronyms(path.read_text(encoding="utf-8"))
+    return parse_acronyms(path.read_text(encoding="utf-8-sig"))  # a spreadsheet may save a BOM
 
 
 def parse_acronyms(text: str) -> frozenset[str]:

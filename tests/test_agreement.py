@@ -29,6 +29,8 @@ def test_short_doubtful_marks_after_the_last_sentence_are_dropped():
     (HARAPAN + " AT", {"AT": 0.8}),  # read with confidence: perhaps written
     (HARAPAN + " a b c d", {w: 0.1 for w in "abcd"}),  # too many to be a stray mark
     ("Mohon jembatan diperbaiki AT", {"AT": 0.2}),  # no sentence ends before it
+    ("Mohon lampu jalan segera dipasang di Jl. A. Yani", {"Yani": 0.45}),  # abbreviations end no sentence
+    ("Mohon diperiksa rumah. No 12", {"No": 0.3, "12": 0.3}),  # a number is writing
 ])
 def test_anything_else_at_the_end_stays(text, tail):
     read = _read(text, tail=tail)
@@ -51,6 +53,7 @@ def test_words_that_cannot_be_paired_with_confidences_are_left_alone():
     ("terlalu rendah. sehingga", "terlalu rendah, sehingga", "terlalu rendah, sehingga"),
     ("dalam sebulan, Pintu", "dalam sebulan. pintu", None),  # the next word's case is itself in doubt
     ("dalam sebulan. Pintu", "dalam sebulan, Pintu.", None),  # something else differs too
+    ("kepada Pak Kades", "kepada, Pak Kades", None),  # a full stop neither reader saw
 ])
 def test_what_two_readers_agree_on(mine, theirs, agreed):
     assert agreed_value(mine, theirs, lexicon()) == agreed
@@ -72,3 +75,18 @@ def test_an_uncommon_acronym_in_the_second_reading_proves_nothing(gazetteer):
     check = _read("Mohon baterai PLTG diganti atau jaringan PLN diperpanjang")
     checked = written_value(harapan, first, False, gazetteer, page_agreement=1.0, page_conf=0.85, check=check)
     assert checked.needs_review and checked.evidence["second_agrees"] == 0.0
+
+
+def test_the_first_reading_is_never_cut(gazetteer):
+    harapan = default_templates().get("KIM-02").field("harapan")
+    first = _read(HARAPAN + " AT", conf=0.9, tail={"AT": 0.47})
+    value = written_value(harapan, first, False, gazetteer, page_agreement=1.0, page_conf=0.85)
+    assert value.needs_review and value.value.endswith("AT")
+
+
+def test_a_word_break_taken_from_the_second_reader_passes_the_same_doubts(gazetteer):
+    uraian = default_templates().get("KIM-02").field("uraian")
+    text = "Jalan {} di gang kami sudah retak dan berlubang di banyak tempat sehingga motor sering jatuh."
+    first, check = _read(text.format("rahatbeton")), _read(text.format("rahat beton"))
+    checked = written_value(uraian, first, False, gazetteer, page_agreement=1.0, page_conf=0.85, check=check)
+    assert checked.needs_review  # "rahat beton" is a slip for rabat beton (extract/plausible.py)

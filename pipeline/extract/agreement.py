@@ -2,14 +2,18 @@
 a paragraph's reading may lose at its end.
 
 - Letter case: tesseract's two models often disagree on a capital mid-sentence ("Sekolah",
-  "sekolah"); the words are the same, and a reviewer would not read them otherwise.
+  "sekolah"); readings that differ in case alone are the same words, and the first stands.
 - Word breaks: one model glues two words that the other keeps apart ("jalurevakuasi", "jalur
   evakuasi"); the reading whose words the word list knows is the one meant. When neither knows
   more, nothing is decided.
-- Full stop or comma: where the readers disagree, the next word decides if both read its case
-  alike: a capital begins a sentence ("sebulan. Pintu"), a small letter continues one.
+- Full stop or comma: where one reader read a full stop and the other a comma, the next word
+  decides if both read its case alike: a capital begins a sentence ("sebulan. Pintu"), a small
+  letter continues one. A mark only one reader saw is not settled.
 - A paragraph's tail: short marks after its last sentence, read with little confidence ("...
-  bentrok. AT"), are the edge of the box or a stroke of the signature below it, not writing.
+  bentrok. AT"), are the edge of the box or a stroke of the signature below it, not writing;
+  a second reading is compared with and without them (the first reading is never cut).
+A value taken from the second reader's word breaks passes the same doubts as the first's
+(extract/build.py `_second_agrees`).
 
 Measured on the twelve training seeds (bench/calibrate.py's pages, not the benchmark's), among
 values both readers read but not alike: case alone 27 right, 1 wrong ("pLTG"/"PLTG", held now
@@ -29,7 +33,8 @@ TAIL_MAX_WORDS = 3
 TAIL_MAX_LENGTH = 4
 TAIL_CONFIDENCE = 0.5  # tesseract's own word confidence, 0..1
 _WORD = re.compile(r"\S+")
-_SENTENCE_END = re.compile(r"[.!?]$")
+_SENTENCE_END = re.compile(r"[.!?]$")  # after a word of 3 letters or more: "Jl.", "A.", "No." end none
+_DIGIT = re.compile(r"\d")
 _PUNCTUATION = re.compile(r"[^\w-]")
 
 
@@ -39,12 +44,13 @@ def trim_tail(text: FieldText) -> FieldText:
     words = list(_WORD.finditer(text.text))
     if len(words) != len(text.confs) or len(words) < 2:
         return text
-    ends = [i for i, w in enumerate(words[:-1]) if _SENTENCE_END.search(w.group())]
+    ends = [i for i, w in enumerate(words[:-1]) if _SENTENCE_END.search(w.group()) and len(w.group()) > 3]
     if not ends or len(words) - 1 - ends[-1] > TAIL_MAX_WORDS:
         return text
     keep = ends[-1] + 1
     tail = zip(words[keep:], text.confs[keep:], strict=True)
-    if not all(len(w.group()) <= TAIL_MAX_LENGTH and c < TAIL_CONFIDENCE for w, c in tail):
+    if not all(len(w.group()) <= TAIL_MAX_LENGTH and c < TAIL_CONFIDENCE and not _DIGIT.search(w.group())
+               for w, c in tail):
         return text
     confs = text.confs[:keep]
     return replace(text, text=text.text[:words[keep - 1].end()], confs=confs, conf=min(confs), words=keep)
@@ -85,9 +91,12 @@ def _stops_settled(value: str, other: str) -> str | None:
             return None
         after, after_other = mine[i + 1][:1], theirs[i + 1][:1]
         if after.isupper() and after_other.isupper():
-            settled.append(stem + ".")
+            mark = stem + "."
         elif after.islower() and after_other.islower():
-            settled.append(stem + ",")
+            mark = stem + ","
         else:
             return None
+        if mark not in (a, b):  # a mark neither reader saw ("kepada Pak" / "kepada, Pak") is not settled
+            return None
+        settled.append(mark)
     return " ".join(settled)

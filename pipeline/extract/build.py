@@ -200,16 +200,23 @@ def wants_second_reading(f: FormField, fv: FieldValue) -> bool:
 
 
 def _second_agrees(f: FormField, check: FieldText, value: str, gazetteer: Gazetteer) -> str | None:
-    """The value both readers read (agreement.agreed_value), or None. An uncommon acronym in
-    the second reading proves as little as one in the first ("pLTG" and "PLTG")."""
-    if f.type is FieldType.MULTILINE:
-        check = trim_tail(check)
-    if _prose(f):
-        check = replace(check, text=correct_text(check.text, lexicon())[0])
-    other = _parse(f, check, gazetteer)
-    if not other.ok or other.value is None or rare_acronyms(other.value):
-        return None
-    return agreed_value(value, other.value, lexicon())
+    """The value both readers read (agreement.agreed_value), or None; for a paragraph, the second
+    reading without a stray tail is tried too (agreement.trim_tail). An uncommon acronym in the
+    second reading proves as little as one in the first ("pLTG" and "PLTG"), and a value taken
+    from the second reader's word breaks must pass the same doubts as the first reader's."""
+    readings = [check]
+    if f.type is FieldType.MULTILINE and (trimmed := trim_tail(check)) != check:
+        readings.append(trimmed)
+    for reading in readings:
+        if _prose(f):
+            reading = replace(reading, text=correct_text(reading.text, lexicon())[0])
+        other = _parse(f, reading, gazetteer)
+        if not other.ok or other.value is None or rare_acronyms(other.value):
+            continue
+        agreed = agreed_value(value, other.value, lexicon())
+        if agreed is not None and (agreed == value or likelier_reading(f, agreed, gazetteer) is None):
+            return agreed
+    return None
 
 
 def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: Gazetteer,
@@ -227,8 +234,6 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
         return FieldValue(name=f.name, type=f.type.value, value=None, confidence=0.0, box=f.box,
                           needs_review=True, reasons=(reason,))
     raw, corrected = text.text, 0
-    if f.type is FieldType.MULTILINE:
-        text = trim_tail(text)
     if _prose(f):
         fixed, corrected = correct_text(text.text, lexicon())
         text = replace(text, text=fixed)

@@ -23,7 +23,9 @@ class LexiconError(ValueError):
     """A word-list data file is malformed."""
 
 
-_ACRONYM_SHAPE = re.compile(r"[A-Z]{2,8}")
+# What counts as an acronym in text (extract/plausible.py): a capitalised word of 2-5 letters; a
+# longer one is read as a word, so listing it would change nothing.
+ACRONYM = re.compile(r"[A-Z]{2,5}")
 
 
 @lru_cache(maxsize=1)
@@ -40,8 +42,8 @@ def parse_acronyms(text: str) -> frozenset[str]:
     found: set[str] = set()
     for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         short, meaning = (row.get("singkatan") or "").strip(), (row.get("kepanjangan") or "").strip()
-        if not _ACRONYM_SHAPE.fullmatch(short) or not meaning:
-            raise LexiconError(f"singkatan.csv line {number}: want capital letters and a meaning, got {row}")
+        if not ACRONYM.fullmatch(short) or not meaning:
+            raise LexiconError(f"singkatan.csv line {number}: want 2-5 capital letters and a meaning, got {row}")
         if short in found:
             raise LexiconError(f"singkatan.csv line {number}: {short} is listed twice")
         found.add(short)

@@ -158,6 +158,7 @@ def test_the_abbreviation_list_is_validated():
     assert {"PKH", "PTSL", "KWT", "NISN"} <= acronyms()
     assert parse_acronyms("singkatan,kepanjangan\nKWT,Kelompok Wanita Tani\n") == {"KWT"}
     for bad in ("singkatan,kepanjangan\nkwt,Kelompok Wanita Tani\n", "singkatan,kepanjangan\nKWT,\n",
+                "singkatan,kepanjangan\nBUMDES,Badan Usaha Milik Desa\n",  # too long to be taken for one
                 "singkatan,kepanjangan\nKWT,a\nKWT,b\n"):
         with pytest.raises(LexiconError):
             parse_acronyms(bad)

@@ -42,7 +42,7 @@ from functools import lru_cache
 from wordfreq import get_frequency_dict
 
 from pipeline.extract.spelling import one_away
-from pipeline.lexicon import acronyms
+from pipeline.lexicon import ACRONYM, acronyms
 
 # What was read -> what may have been meant: letter shapes tesseract confuses in type and hands.
 PAIRS: tuple[tuple[str, str], ...] = (
@@ -82,7 +82,7 @@ _NINE_FOR_ZERO = re.compile(r"\b(RT|RW)(\.?\s*)9(\d)\b", re.IGNORECASE)
 _LIKELY_Q = re.compile(r"(?<![A-Za-z'])O(?=[aouAOU])")
 _MAY_HIDE_Q = re.compile(r"\b[A-Za-z']*[OGg][A-Za-z']*")
 _AS_Q = {"O": "Q", "G": "Q", "g": "q"}
-_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+_ACRONYM = re.compile(rf"\b{ACRONYM.pattern}\b")
 
 
 @lru_cache(maxsize=1)

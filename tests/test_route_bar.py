@@ -3,9 +3,10 @@ bar than values only carried along: a doubtful village or category waits for a r
 
 from __future__ import annotations
 
-from pipeline.extract.build import ROUTE_MIN_CONFIDENCE, choice_value, place_value
+from pipeline.extract.build import ROUTE_MIN_CONFIDENCE, choice_value, place_value, wants_second_reading
 from pipeline.forms.registry import default_templates
 from pipeline.ocr.omr import ChoiceReading
+from pipeline.ocr.zones import FieldText
 from pipeline.reasons import ReasonCode
 from pipeline.record import FieldValue
 
@@ -40,3 +41,49 @@ def test_a_hesitant_tick_on_the_activity_type_waits_for_a_reviewer():
     assert choice_value(f, reading).needs_review
     loose = f.model_copy(update={"blocks_routing": False})
     assert not choice_value(loose, reading).needs_review
+
+
+def _check(text: str, conf: float = 0.6) -> FieldText:
+    return FieldText("desa", text, (), conf, len(text.split()), (), tuple(conf for _ in text.split()))
+
+
+def test_a_doubted_village_stands_when_a_second_reader_finds_the_same_row(gazetteer):
+    """Tesseract scores a village's roman numeral low ("Jelapat I"); both readers finding the same
+    row of the gazetteer exactly is what lets it through."""
+    f = TEMPLATE.field("desa")
+    held = place_value(_read("desa", "Jelapat I", 0.24), f, gazetteer, "Tamban")
+    assert held.needs_review and wants_second_reading(f, held)
+    confirmed = place_value(_read("desa", "Jelapat I", 0.24), f, gazetteer, "Tamban", _check("JELAPAT I"))
+    assert not confirmed.needs_review and confirmed.code == held.code and confirmed.reasons == ()
+    assert confirmed.evidence["second_agrees"] == 1.0
+
+
+def test_a_second_reading_of_another_village_or_a_near_miss_confirms_nothing(gazetteer):
+    f = TEMPLATE.field("desa")
+    for other in ("Jelapat II", "Jelapatl", "", "Jelapat"):
+        still = place_value(_read("desa", "Jelapat I", 0.24), f, gazetteer, "Tamban", _check(other))
+        assert still.needs_review, other
+        assert [r.code for r in still.reasons] == [ReasonCode.FIELD_LOW_CONFIDENCE]
+
+
+def test_a_village_with_another_doubt_is_not_read_again(gazetteer):
+    f = TEMPLATE.field("desa")
+    unknown = place_value(_read("desa", "Kampung Seberang Jauh", 0.24), f, gazetteer, "Tamban")
+    assert unknown.code is None and not wants_second_reading(f, unknown)
+    elsewhere = place_value(_read("desa", "Jelapat I", 0.24), f, gazetteer, "Kuripan", _check("Jelapat I"))
+    assert elsewhere.needs_review and elsewhere.code is None
+
+
+def test_a_second_reading_must_be_the_official_name_itself(gazetteer):
+    """"Anjir Seberang Pasar", an older name listed for Anjir Seberang Pasar I, reaches the row
+    too; but a second reader that lost the numeral says nothing about the numeral the first one
+    doubted (it could have been II). A misspelt first reading the second reads right stands."""
+    f = TEMPLATE.field("desa")
+    first = _read("desa", "Anjir Seberang Pasar I", 0.2)
+    assert place_value(first, f, gazetteer, "Anjir Pasar", _check("Anjir Seberang Pasar")).needs_review
+    same = place_value(first, f, gazetteer, "Anjir Pasar", _check("DS. ANJIR SEBERANG PASAR I"))
+    assert not same.needs_review and same.value == "Anjir Seberang Pasar I"
+    typo = place_value(_read("desa", "SUNSAI PANTAI", 0.3), f, gazetteer, None, _check("SUNGAI PANTAI"))
+    assert not typo.needs_review and typo.value == "Sungai Pantai"
+    sei = place_value(_read("desa", "Sungai Bamban", 0.3), f, gazetteer, None, _check("SEI BAMBAN"))
+    assert not sei.needs_review and sei.value == "Sungai Bamban"

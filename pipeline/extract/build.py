@@ -17,7 +17,7 @@ from pipeline.extract.plausible import likelier_text, likely_q, rare_acronyms
 from pipeline.extract.spelling import correct_text
 from pipeline.extract.times import parse_time_groups, parse_time_text
 from pipeline.extract.values import Parsed, clean_text
-from pipeline.extract.villages import match_kecamatan, match_village
+from pipeline.extract.villages import Match, match_kecamatan, match_village
 from pipeline.forms.template import FieldType, FormField, Template
 from pipeline.gazetteer import Gazetteer
 from pipeline.ocr.ink import SignatureReading
@@ -50,6 +50,12 @@ CHOICE_MIN_CONFIDENCE = 0.5
 # form goes: a wrong one sends it to the wrong office, so they are held to a stricter bar than
 # values that are only carried along.
 ROUTE_MIN_CONFIDENCE = 0.75
+# ... unless a second reader (ocr/read.py `second_reading`, tesseract's English model) reads the
+# name as the official name of the same row itself: tesseract scores a village's roman numeral
+# low ("Jelapat I" at 0.24) though it reads it right. On the twelve training seeds this let 52
+# held names through (33 desa, 19 kecamatan; 17 typed, 35 handwriting-like), none wrong. A listed
+# older spelling does not count: "Anjir Seberang Pasar", which reaches Anjir Seberang Pasar I,
+# says nothing about the numeral the first reader doubted.
 ROUTE_CHOICE_MIN_CONFIDENCE = 0.8
 SIGNATURE_MIN_CONFIDENCE = 0.3
 STAMP_MIN_CONFIDENCE = 0.3
@@ -193,7 +199,11 @@ def _second_reading_counts(f: FormField, ev: dict[str, float], value: str) -> bo
 
 def wants_second_reading(f: FormField, fv: FieldValue) -> bool:
     """Whether a second reader agreeing could let this value through (see SECOND_READING_AGREEMENT):
-    free text held for want of confidence alone, no likelier reading offered."""
+    free text held for want of confidence alone, no likelier reading offered; or a desa or
+    kecamatan name resolved to one gazetteer row but read with too little confidence
+    (`place_value`)."""
+    if f.type in (FieldType.DESA, FieldType.KECAMATAN):
+        return _place_held_for_confidence(fv)
     return (fv.needs_review and fv.value is not None and not fv.candidates and bool(fv.reasons)
             and all(r.code in _HELD_FOR_CONFIDENCE for r in fv.reasons)
             and bool(fv.evidence) and _second_reading_counts(f, fv.evidence, fv.value))
@@ -288,15 +298,39 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
                       evidence={k: round(v, 4) for k, v in ev.items()})
 
 
-def place_value(fv: FieldValue, f: FormField, gazetteer: Gazetteer, kecamatan: str | None) -> FieldValue:
-    """Resolve a desa or kecamatan name against the gazetteer, or say why it cannot be."""
+def _place_held_for_confidence(fv: FieldValue) -> bool:
+    return (fv.needs_review and fv.code is not None and not fv.candidates and bool(fv.reasons)
+            and all(r.code is ReasonCode.FIELD_LOW_CONFIDENCE for r in fv.reasons))
+
+
+def _match_place(f: FormField, written: str, gazetteer: Gazetteer, kecamatan: str | None) -> Match:
+    return (match_kecamatan(written, gazetteer) if f.type is FieldType.KECAMATAN
+            else match_village(written, gazetteer, kecamatan))
+
+
+def place_value(fv: FieldValue, f: FormField, gazetteer: Gazetteer, kecamatan: str | None,
+                check: FieldText | None = None) -> FieldValue:
+    """Resolve a desa or kecamatan name against the gazetteer, or say why it cannot be. `check`:
+    a second reader's reading of the name (`wants_second_reading`): when it is the official name
+    of the same row itself, the name stands although the first reading was unsure (see
+    ROUTE_MIN_CONFIDENCE)."""
     if fv.value is None:
         return fv
-    match = (match_kecamatan(fv.value, gazetteer) if f.type is FieldType.KECAMATAN
-             else match_village(fv.value, gazetteer, kecamatan))
+    match = _match_place(f, fv.value, gazetteer, kecamatan)
     if match.name is not None:
         confidence = round(min(fv.confidence, match.confidence), 3)
         found = fv.model_copy(update={"value": match.name, "code": match.code, "confidence": confidence})
+        if f.blocks_routing and confidence < ROUTE_MIN_CONFIDENCE and not fv.needs_review:
+            reason = _reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read=fv.raw or fv.value,
+                             confidence=round(confidence * 100))
+            found = found.model_copy(update={"needs_review": True, "reasons": fv.reasons + (reason,)})
+        if check is not None and _place_held_for_confidence(found):
+            other = _match_place(f, clean_text(check.text), gazetteer, kecamatan)
+            if other.how == "exact" and other.code == match.code:
+                found = found.model_copy(update={
+                    "needs_review": False, "reasons": (), "confidence": round(max(confidence, check.conf), 3),
+                    "evidence": {**fv.evidence, "second_agrees": 1.0}})
+        return found
         if f.blocks_routing and confidence < ROUTE_MIN_CONFIDENCE and not fv.needs_review:
             reason = _reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read=fv.raw or fv.value,
                              confidence=round(confidence * 100))
@@ -386,12 +420,13 @@ def _written_fields(template: Template, reading: PageReading, gazetteer: Gazette
     kec_field = next((f for f in written if f.type is FieldType.KECAMATAN), None)
     kecamatan = None
     if kec_field is not None:
-        out[kec_field.name] = place_value(out[kec_field.name], kec_field, gazetteer, None)
+        out[kec_field.name] = place_value(out[kec_field.name], kec_field, gazetteer, None,
+                                          reading.checks.get(kec_field.name))
         if out[kec_field.name].code:
             kecamatan = out[kec_field.name].value
     for f in written:
         if f.type is FieldType.DESA:
-            out[f.name] = place_value(out[f.name], f, gazetteer, kecamatan)
+            out[f.name] = place_value(out[f.name], f, gazetteer, kecamatan, reading.checks.get(f.name))
     return [out[f.name] for f in written]
 
 

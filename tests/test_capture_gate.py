@@ -107,3 +107,23 @@ def test_an_empty_sheet_is_blank_and_a_form_is_not(photo, templates):
     with pytest.raises(PageBlank):
         read_page(back, templates)
     assert "kosong" in message_for(ReasonCode.PAGE_BLANK)
+
+
+def test_a_photo_blurred_until_no_stroke_is_dark_is_blurred_not_blank(photo, templates):
+    """Blur spreads every stroke into a faint smudge: too little ink stays dark to tell the photo
+    from an empty sheet by dark ink alone (as phone_0218 of seed 2035 was), but the smudges are
+    still there, and the sender should be asked for a sharper photo, not told the page was empty."""
+    import cv2
+
+    from pipeline.ocr.quality import ASSESS_LONG_SIDE, BLANK_INK_SHARE
+
+    washed = cv2.GaussianBlur(photo.image, (0, 0), 8)
+    gray = cv2.cvtColor(washed, cv2.COLOR_RGB2GRAY)
+    small = cv2.resize(gray, None, fx=ASSESS_LONG_SIDE / max(gray.shape), fy=ASSESS_LONG_SIDE / max(gray.shape),
+                       interpolation=cv2.INTER_AREA)
+    flat = cv2.divide(small, cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8)), scale=255)
+    assert np.count_nonzero(flat < 170) / flat.size < BLANK_INK_SHARE  # dark ink alone: "empty"
+    assert not is_blank(washed)
+    with pytest.raises(CaptureProblem) as refused:
+        read_page(washed, templates)
+    assert refused.value.reason is ReasonCode.CAPTURE_BLURRY

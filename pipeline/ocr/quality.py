@@ -37,6 +37,12 @@ BLURRY_EDGE_PX = 2.0  # whole-photo edges wider than this at ASSESS_LONG_SIDE (n
 GLARE_SHARE = 0.006  # printed tiles washed out by a reflection (normal scans <= 0.004, glare >= 0.008)
 CUT_OFF_MM = 3.0  # a field box reaching this far outside the photo is cut off
 BLANK_INK_SHARE = 0.0015  # an empty page has less ink than this (dust, show-through)
+# ... and hardly anything even faintly darker than its paper (FAINT_LEVEL, 16 % below it): a
+# photo blurred so much that no stroke stays dark is not an empty page but one to take again.
+# On the three hard sets' 124 blank backs at most 0.00002 of the page was that dark; on the
+# blurred photos of seed 2035, at least 0.0087 (one of them had been called blank).
+BLANK_FAINT_SHARE = 0.002
+FAINT_LEVEL = 215
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,8 @@ def is_blank(rgb: np.ndarray) -> bool:
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
     flat = cv2.divide(small, np.maximum(background, 1), scale=255)
-    return float(np.count_nonzero(flat < 170)) / flat.size < BLANK_INK_SHARE
+    return (float(np.count_nonzero(flat < 170)) / flat.size < BLANK_INK_SHARE
+            and float(np.count_nonzero(flat < FAINT_LEVEL)) / flat.size < BLANK_FAINT_SHARE)
 
 
 def _photo_px_per_mm(homography: np.ndarray, template: Template) -> float:

@@ -46,10 +46,12 @@ CAPTURE_CODES = {"capture_blurry": "blur", "capture_dark": "dark", "capture_glar
                  "capture_low_res": "low_res", "capture_cut_off": "cut_off"}
 
 
-def generate(pages: int, seed: int, handwriting: float, hard: bool = False) -> Path:
+def generate(pages: int, seed: int, handwriting: float, hard: bool = False, curl: float = 0.0) -> Path:
     from pipeline.samples.generate import GENERATOR_VERSION
 
     kind = f"hard{HARD_VERSION}" if hard else "set"
+    if curl:
+        kind += f"-curl{int(curl * 100)}"
     target = WORK / f"{kind}-g{GENERATOR_VERSION}-s{seed}-p{pages}-h{int(handwriting * 100)}"
     if (target / "_truth" / "manifest.json").exists():
         return target
@@ -64,6 +66,8 @@ def generate(pages: int, seed: int, handwriting: float, hard: bool = False) -> P
                         date(2026, 11, 23))
     extra = {"defect_share": HARD_DEFECTS, "duplex_share": HARD_DUPLEX, "repeat_share": HARD_REPEATS,
              "unmarked_share": HARD_UNMARKED, "bad_files": True} if hard else {}
+    if curl:
+        extra["curl_share"] = curl
     write_sample_set(target, ctx, pages, first_serial=200_000 + seed % 1000 * 100,
                      handwriting_share=handwriting, **extra)
     return target
@@ -156,6 +160,8 @@ def compare(inbox: Path, rows: dict[tuple[str, int], dict]) -> dict[str, Any]:
                         f"{page['capture']}+{page['fill_style']}"]
                 if page.get("capture_params", {}).get("upside_down"):
                     keys.append("upside_down")
+                if page.get("curled"):
+                    keys += ["curled", f"curled+{page['fill_style']}"]
             _compare_page(page, row, templates.get(page["form_id"]), keys, per, errors, truth["file"])
             _gate(page, row, defect, per, errors, truth["file"])
         for blank in truth.get("blank_pages", []):
@@ -444,10 +450,12 @@ def main() -> None:
     parser.add_argument("--handwriting", type=float, default=0.35)
     parser.add_argument("--hard", action="store_true", help="the hard set: capture defects, duplex PDFs, "
                         "bad files; results in bench/hard.json and hard.md, no baseline")
+    parser.add_argument("--curl", type=float, default=0.0, help="share of the photos showing a sheet with "
+                        "one edge lifted off the table (pipeline/samples/capture.py curl_page)")
     parser.add_argument("--name", help="write bench/NAME.json and NAME.md instead (another seed's run "
                         "beside the committed ones)")
     args = parser.parse_args()
-    inbox = generate(args.pages, args.seed, args.handwriting, args.hard)
+    inbox = generate(args.pages, args.seed, args.handwriting, args.hard, args.curl)
     os.environ["KOPI_NOW"] = arrival(inbox)
     home = Path(tempfile.mkdtemp(prefix="kopi-bench-"))
     summary, wall = run_flow(inbox, home)
@@ -464,7 +472,8 @@ def main() -> None:
     report = {
         "set": {"dir": str(inbox.relative_to(HERE.parent)), "pages": pages, "seed": args.seed,
                 "handwriting_share": args.handwriting, "hard": args.hard,
-                "defect_share": HARD_DEFECTS if args.hard else 0, "duplex_share": HARD_DUPLEX if args.hard else 0},
+                "defect_share": HARD_DEFECTS if args.hard else 0, "duplex_share": HARD_DUPLEX if args.hard else 0,
+                "curl_share": args.curl},
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "speed": {
             "flow_wall_seconds": round(wall, 1),

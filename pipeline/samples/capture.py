@@ -550,6 +550,50 @@ def simulate_phone(
 
 
 # ------------------------------------------------------------------------------------------------
+# Paper shape
+# ------------------------------------------------------------------------------------------------
+
+CURL_LIFT_MM = (2.0, 6.0)  # how far the lifted edge's print moves toward the rest of the sheet
+CURL_START = (0.55, 0.8)  # where along the sheet the curl begins (0 = the edge lying flat)
+
+
+def curl_page(page: np.ndarray, rng: np.random.Generator, px_per_mm: float) -> tuple[np.ndarray, dict]:
+    """The page as a sheet with one edge lifted off the table looks from above: past the curl's
+    start the print is drawn in toward the flat part (foreshortened), more the nearer the edge,
+    and bowed across, so straight rules become curves; the lifted part also catches the light
+    differently. No homography undoes this: the four corner marks fit a plane the middle of the
+    sheet is not on. Applied to the flat page before it is photographed; the page's outline stays
+    where it was (the remap fills it with the paper's own edge)."""
+    h, w = page.shape[:2]
+    edge = int(rng.integers(4))  # 0 bottom, 1 right, 2 top, 3 left lifts
+    start = float(rng.uniform(*CURL_START))
+    lift = float(rng.uniform(*CURL_LIFT_MM)) * px_per_mm
+    bow = float(rng.uniform(-0.4, 0.4)) * lift  # the middle of the edge lifts more (or less)
+    spread = float(rng.uniform(-0.3, 0.3)) * lift  # a raised edge nearer the lens looks wider
+    shade = float(rng.uniform(0.0, 0.12))
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    along, across, length = (y / h, x / w, h) if edge in (0, 2) else (x / w, y / h, w)
+    if edge in (2, 3):
+        along = 1 - along
+    t = np.clip((along - start) / (1 - start), 0, 1)
+    pull = (lift + bow * 4 * across * (1 - across)) * t ** 2  # px toward the flat part
+    side = spread * (across - 0.5) * 2 * t ** 2
+    sign = 1 if edge in (0, 1) else -1
+    if edge in (0, 2):
+        map_x, map_y = x - side, y + sign * pull
+    else:
+        map_x, map_y = x + sign * pull, y - side
+    out = cv2.remap(page, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    if shade:
+        light = (1 - shade * t).astype(np.float32)
+        out = np.clip(out.astype(np.float32) * light[..., None], 0, 255).astype(page.dtype)
+    params = {"curl_edge": ("bottom", "right", "top", "left")[edge], "curl_start": start,
+              "curl_lift_mm": lift / px_per_mm, "curl_bow_mm": bow / px_per_mm,
+              "curl_spread_mm": spread / px_per_mm, "curl_shade": shade, "curl_length_px": length}
+    return out, params
+
+
+# ------------------------------------------------------------------------------------------------
 # Chat app forward
 # ------------------------------------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ class PageSpec:
     take: int = 0  # > 0: the same sheet photographed again (another photo of the same paper)
     conflict: bool = False  # another sheet carrying a serial already used (a photocopied blank)
     unmarked: bool = False  # a grey photocopy of a version printed without corner marks or QR
+    curled: bool = False  # a photo of a sheet with one edge lifted off the table (capture.curl_page)
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,15 @@ def plan_samples(count: int, seed: int, *, first_serial: int, handwriting_share:
                  bad_files: bool = False, form_ids: tuple[str, ...] = ("KIM-01", "KIM-02"),
                  captures: dict[str, float] | None = None, pdf_share: float = 0.6,
                  defect_share: float = 0.0, duplex_share: float = 0.0,
-                 repeat_share: float = 0.0, unmarked_share: float = 0.0) -> list[FileSpec]:
+                 repeat_share: float = 0.0, unmarked_share: float = 0.0,
+                 curl_share: float = 0.0) -> list[FileSpec]:
     """`count` pages grouped into files: photos one page each, scans partly bundled into PDFs.
     `defect_share` of the photos get one capture defect; `duplex_share` of the PDFs are duplex
     scans with blank backs; `repeat_share` of the photos are sent twice (half as a second photo of
     the same sheet, half as another sheet with the same serial); `unmarked_share` of the other
-    photos are of a form without marks or QR. They draw from their own random streams, so a plan
-    without them is the same as before they existed."""
+    photos are of a form without marks or QR; `curl_share` of the photos show a sheet with a
+    lifted edge. They draw from their own random streams, so a plan without them is the same as
+    before they existed."""
     shares = captures or CAPTURE_SHARES
     rng = np.random.default_rng([seed, 1_000_003])
     styles, weights = list(shares), np.array(list(shares.values()), dtype=float)
@@ -95,6 +98,7 @@ def plan_samples(count: int, seed: int, *, first_serial: int, handwriting_share:
     files = _with_hard_cases(files, seed, defect_share, duplex_share)
     files += _repeats(files, seed, repeat_share, len(pages))
     files = _unmarked(files, seed, unmarked_share)
+    files = _curled(files, seed, curl_share)
     if bad_files:
         files.append(FileSpec(f"foto_bukan_formulir_{len(files) + 1:04d}", "not_a_form", ()))
         files.append(FileSpec(f"rusak_{len(files) + 1:04d}.jpg", "corrupt", ()))
@@ -113,6 +117,16 @@ def _with_hard_cases(files: list[FileSpec], seed: int, defect_share: float,
             f = replace(f, name=f"{f.name}_{defect}", pages=(replace(f.pages[0], defect=defect),))
         elif f.kind == "pdf" and rng.random() < duplex_share:
             f = replace(f, duplex=True, name=f.name.replace(".pdf", "_duplex.pdf"))
+        out.append(f)
+    return out
+
+
+def _curled(files: list[FileSpec], seed: int, share: float) -> list[FileSpec]:
+    rng = np.random.default_rng([seed, 1_000_013])
+    out = []
+    for f in files:
+        if f.kind == "image" and f.pages[0].capture != "scan" and not f.pages[0].unmarked and rng.random() < share:
+            f = replace(f, name=f"{f.name}_lengkung", pages=(replace(f.pages[0], curled=True),))
         out.append(f)
     return out
 
@@ -224,6 +238,7 @@ def page_truth(spec: PageSpec, fill: Fill, template: Template, routing: RoutingC
         "take": spec.take,
         "conflict": spec.conflict,
         "unmarked": spec.unmarked,
+        "curled": spec.curled,
         "written": fill.written,
         "values": fill.values,
         "choices": fill.choices,

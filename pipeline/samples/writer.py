@@ -20,7 +20,7 @@ from pipeline import fonts
 from pipeline.forms.registry import TemplateSet
 from pipeline.gazetteer import Gazetteer
 from pipeline.route.config import RoutingConfig
-from pipeline.samples.capture import apply_defect, blank_back, simulate, simulate_phone, simulate_scan
+from pipeline.samples.capture import apply_defect, blank_back, curl_page, simulate, simulate_phone, simulate_scan
 from pipeline.samples.content import corpus
 from pipeline.samples.draw import wrap
 from pipeline.samples.generate import (
@@ -59,6 +59,9 @@ def _image_file(ctx: SampleContext, spec: FileSpec, out: Path) -> tuple[Path, di
     page_spec = spec.pages[0]
     page, fill, template = make_page(ctx.templates, ctx.gazetteer, page_spec, ctx.seed, ctx.today)
     rng = page_rng(ctx.seed, page_spec.index, 1 + 10 * page_spec.take)
+    curl: dict[str, Any] = {}
+    if page_spec.curled:
+        page, curl = curl_page(page, page_rng(ctx.seed, page_spec.index, 3), SAMPLE_DPI / 25.4)
     if page_spec.capture == "phone":
         capture = simulate_phone(page, rng, long_side=ctx.phone_long_side)
     else:
@@ -69,7 +72,7 @@ def _image_file(ctx: SampleContext, spec: FileSpec, out: Path) -> tuple[Path, di
     truth = page_truth(page_spec, fill, template, ctx.routing)
     truth["page"] = 1
     truth["page_corners"] = np.asarray(capture.page_corners).round(1).tolist()
-    truth["capture_params"] = capture.params
+    truth["capture_params"] = {**capture.params, **curl}
     return path, {"pages": [truth]}
 
 
@@ -135,12 +138,13 @@ def write_sample_set(out: Path, ctx: SampleContext, count: int, *, first_serial:
                      handwriting_share: float = 0.35, bad_files: bool = False,
                      captures: dict[str, float] | None = None, pdf_share: float = 0.6,
                      defect_share: float = 0.0, duplex_share: float = 0.0, repeat_share: float = 0.0,
-                     unmarked_share: float = 0.0, progress: Callable[[Path], None] | None = None) -> list[Path]:
+                     unmarked_share: float = 0.0, curl_share: float = 0.0,
+                     progress: Callable[[Path], None] | None = None) -> list[Path]:
     """Generate `count` form pages (plus two bad files when asked) into `out`."""
     plan = plan_samples(count, ctx.seed, first_serial=first_serial,
                         handwriting_share=handwriting_share, bad_files=bad_files, captures=captures,
                         pdf_share=pdf_share, defect_share=defect_share, duplex_share=duplex_share,
-                        repeat_share=repeat_share, unmarked_share=unmarked_share)
+                        repeat_share=repeat_share, unmarked_share=unmarked_share, curl_share=curl_share)
     written, manifest = [], []
     for index, spec in enumerate(plan):
         if spec.kind == "image":

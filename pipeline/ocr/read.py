@@ -23,6 +23,7 @@ from pipeline.ocr.marks import PageLocation, detect_marks, locate_page, straight
 from pipeline.ocr.outline import identify_by_title
 from pipeline.ocr.omr import ChoiceReading, read_choice
 from pipeline.ocr.quality import PageQuality, assess_image, assess_page, is_blank
+from pipeline.ocr.register import register
 from pipeline.ocr.tesseract import CHECK_LANG, read_words
 from pipeline.ocr.zones import FieldText, assign_words, build_composite
 from pipeline.reasons import ReasonCode
@@ -170,7 +171,8 @@ def second_reading(reading: PageReading, names: list[str]) -> PageReading:
 
 def _prepare(image: np.ndarray, location: PageLocation, px_per_mm: float) -> Page:
     printed = printed_mask(location.template, px_per_mm)
-    return prepare_page(straighten(image, location, px_per_mm), px_per_mm, printed)
+    straight, _ = register(straighten(image, location, px_per_mm), location.template, px_per_mm)
+    return prepare_page(straight, px_per_mm, printed)
 
 
 def _unsmeared(page: Page, template: Template) -> tuple[Page, Smear | None]:

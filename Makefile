@@ -53,7 +53,8 @@ bench: setup
 	$(PY) -m bench.classify
 	$(PY) -m bench.identity --samples 40
 
-# Three more hard sets (400 photos each, ~8 min each with generation), written beside the
+# Three more hard sets (400 photos each, ~8 min each with generation), and a set whose photos
+# all show a sheet with one edge lifted (curl-s2041, ~4 min), written beside the
 # committed ones: 2031's misreads were studied once (they led to two doubts in plausible.py and
 # spelling.py), 2033's once too (the word floor, the RT 9 doubt); 2035 was first run with the
 # reader as of the session that added it, and nothing was changed for what it showed.
@@ -61,6 +62,7 @@ bench-more: setup
 	$(PY) -m bench.intake --hard --pages 400 --seed 2031 --name hard-s2031
 	$(PY) -m bench.intake --hard --pages 400 --seed 2033 --name hard-s2033
 	$(PY) -m bench.intake --hard --pages 400 --seed 2035 --name hard-s2035
+	$(PY) -m bench.intake --pages 100 --seed 2041 --curl 1 --name curl-s2041
 
 # Refits pipeline/data/calibration/fields.json on training seeds the benchmarks never use.
 calibrate: setup

@@ -144,8 +144,8 @@ def _with_second_reading(texts: dict[str, FieldText],
 
 
 def second_reading(reading: PageReading, names: list[str]) -> PageReading:
-    """`reading` with a second reader's reading of the free-text fields `names` (those a first
-    build held for want of confidence, extract/build.py `wants_second_reading`): the same
+    """`reading` with a second reader's reading of the fields `names` (free text and place names
+    a first build held for want of confidence, extract/build.py `wants_second_reading`): the same
     cleaned crops, stacked and read in one call by tesseract's English model (CHECK_LANG).
     Its slips are seldom the Indonesian model's, so where both read alike the value is likelier
     right; the cost (one call, 0.17 s on average on the standard bench set) is paid only on

@@ -331,11 +331,6 @@ def place_value(fv: FieldValue, f: FormField, gazetteer: Gazetteer, kecamatan: s
                     "needs_review": False, "reasons": (), "confidence": round(max(confidence, check.conf), 3),
                     "evidence": {**fv.evidence, "second_agrees": 1.0}})
         return found
-        if f.blocks_routing and confidence < ROUTE_MIN_CONFIDENCE and not fv.needs_review:
-            reason = _reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read=fv.raw or fv.value,
-                             confidence=round(confidence * 100))
-            found = found.model_copy(update={"needs_review": True, "reasons": fv.reasons + (reason,)})
-        return found
     if match.elsewhere is not None:
         reason = Reason.of(ReasonCode.VILLAGE_NOT_IN_KECAMATAN, field=f.name, desa=match.elsewhere.name,
                            kecamatan=kecamatan, actual=match.elsewhere.kecamatan)

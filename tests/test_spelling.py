@@ -201,3 +201,12 @@ def test_a_value_on_a_page_no_threshold_trusts_is_held_for_the_page_not_a_percen
     assert hurried.needs_review and [r.code for r in hurried.reasons] == [ReasonCode.FIELD_PAGE_UNCLEAR]
     assert "keyakinan" not in hurried.reasons[0].message and "Balai Desa Sungai Gampa" in hurried.reasons[0].message
     assert not legible.needs_review  # the same reading on a legible page is accepted
+
+
+def test_a_little_word_glued_to_its_neighbour_is_offered_apart():
+    from pipeline.extract.plausible import likelier_text
+    assert likelier_text("papan petunjuk jalurdan tempat kumpul") == "papan petunjuk jalur dan tempat kumpul"
+    assert likelier_text("Warga jugaikut membantu") == "Warga juga ikut membantu"
+    # A word the frequency list knows stays, and "di"/"ke" prefixes make words it lacks.
+    assert likelier_text("Kami mendukung kegiatan yang bermanfaat") is None
+    assert likelier_text("Saluran dinormalisasi dan dikorek") is None

@@ -53,9 +53,10 @@ bench: setup
 	$(PY) -m bench.classify
 	$(PY) -m bench.identity --samples 40
 
-# Three more hard sets (400 photos each, ~8 min each with generation), and a set whose photos
-# all show a sheet with one edge lifted (curl-s2041, ~4 min), written beside the
-# committed ones: 2031's misreads were studied once (they led to two doubts in plausible.py and
+# Three more hard sets (400 photos each, ~8 min each with generation), a set whose photos
+# all show a sheet with one edge lifted (curl-s2041, ~4 min), and two sets whose phone and chat
+# photos show two forms each (pair-s2043, where the coarse-sheet rule was chosen, and pair-s2045,
+# first run after it; ~4 min each), written beside the committed ones: 2031's misreads were studied once (they led to two doubts in plausible.py and
 # spelling.py), 2033's once too (the word floor, the RT 9 doubt); 2035 was first run with the
 # reader as of the session that added it, and nothing was changed for what it showed.
 bench-more: setup
@@ -63,6 +64,8 @@ bench-more: setup
 	$(PY) -m bench.intake --hard --pages 400 --seed 2033 --name hard-s2033
 	$(PY) -m bench.intake --hard --pages 400 --seed 2035 --name hard-s2035
 	$(PY) -m bench.intake --pages 100 --seed 2041 --curl 1 --name curl-s2041
+	$(PY) -m bench.intake --pages 100 --seed 2043 --pairs 1 --name pair-s2043
+	$(PY) -m bench.intake --pages 100 --seed 2045 --pairs 1 --name pair-s2045
 
 # Refits pipeline/data/calibration/fields.json on training seeds the benchmarks never use.
 calibrate: setup
@@ -77,7 +80,8 @@ train-digits: setup
 sample-scans: setup
 	rm -rf sample_scans
 	$(KOPI) samples generate --out sample_scans --count 20 --seed 11 --bad-files \
-		--today 2026-11-23 --pdf-share 1 --phone-long-side 1600 --captures scan=0.4,phone=0.3,chat=0.3
+		--today 2026-11-23 --pdf-share 1 --phone-long-side 1600 --captures scan=0.4,phone=0.3,chat=0.3 \
+		--pair-share 0.25
 
 clean:
 	rm -rf var .pytest_cache

@@ -24,7 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows import progress, runtime
 from pipeline import ingest
 from pipeline.errors import InputError, ToolTimeout
-from pipeline.pages import failed_record, process_page
+from pipeline.pages import failed_record, process_photo
 from pipeline.reasons import ReasonCode
 from pipeline.record import SourceRef, Status, now_wita
 from pipeline.store.models import IntakeRun
@@ -61,12 +61,14 @@ def _read_pages(data: bytes, source: SourceRef, logger: logging.Logger) -> list[
         page_source = source.model_copy(update={"page": page})
         started = time.perf_counter()
         try:
-            result = process_page(ingest.page_image(data, page), page_source, ctx)
-            if _is_blank(result.record) and source.pages > 1:
-                blanks.append(PageOutcome(result.record, None))  # the back of a duplex scan
+            results = process_photo(ingest.page_image(data, page), page_source, ctx)
+            if len(results) == 1 and _is_blank(results[0].record) and source.pages > 1:
+                blanks.append(PageOutcome(results[0].record, None))  # the back of a duplex scan
                 continue
-            image = blob_store.put_image(result.straightened) if result.straightened is not None else None
-            outcomes.append(PageOutcome(result.record, image, time.perf_counter() - started))
+            seconds = (time.perf_counter() - started) / len(results)
+            for result in results:
+                image = blob_store.put_image(result.straightened) if result.straightened is not None else None
+                outcomes.append(PageOutcome(result.record, image, seconds))
         except ToolTimeout:
             raise
         except InputError as error:
@@ -85,7 +87,7 @@ def _is_blank(record: Any) -> bool:
 
 
 def _summary(filename: str, status: str, outcome: FileOutcome | None) -> dict[str, Any]:
-    pages = [{"page": p.record.source.page, "status": p.record.status.value,
+    pages = [{"page": p.record.source.page, "sheet": p.record.source.sheet, "status": p.record.status.value,
               "seconds": round(p.seconds, 3),
               "reasons": [r.code.value for r in p.record.all_reasons()],
               "targets": [r.target for r in p.record.routes] if p.record.status is Status.ROUTED else []}

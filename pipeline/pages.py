@@ -17,6 +17,7 @@ from pipeline.extract.category import decide_category
 from pipeline.extract.checks import check_fields, check_preprinted_village
 from pipeline.forms.registry import TemplateSet
 from pipeline.gazetteer import Gazetteer
+from pipeline.ocr.marks import MarkHit, detect_marks, split_sheets
 from pipeline.ocr.read import PX_PER_MM, read_page, second_reading
 from pipeline.record import FormRecord, Reason, SourceRef, Status
 from pipeline.route.config import RoutingConfig
@@ -45,9 +46,22 @@ def failed_record(source: SourceRef, error: InputError) -> FormRecord:
                       reasons=(Reason.of(error.reason, **error.params),))
 
 
-def process_page(image: np.ndarray, source: SourceRef, ctx: Context) -> PageResult:
+def process_photo(image: np.ndarray, source: SourceRef, ctx: Context) -> list[PageResult]:
+    """Every form on one page image: a photo of two sheets side by side gives two records, each
+    read from its own sheet's marks (`source.sheet` says which, in reading order)."""
+    hits = detect_marks(image)
+    groups = split_sheets(hits, ctx.templates)
+    if len(groups) == 1:
+        return [process_page(image, source, ctx, list(groups[0]))]
+    return [process_page(image, source.model_copy(update={"sheet": n, "sheets": len(groups)}), ctx, list(group))
+            for n, group in enumerate(groups, start=1)]
+
+
+def process_page(image: np.ndarray, source: SourceRef, ctx: Context,
+                 hits: list[MarkHit] | None = None) -> PageResult:
+    """One form: the page image, or the sheet on it whose marks are `hits`."""
     try:
-        reading = read_page(image, ctx.templates, ctx.px_per_mm)
+        reading = read_page(image, ctx.templates, ctx.px_per_mm, hits)
     except ToolTimeout:
         raise  # the machine was busy: worth a retry, not a verdict on the page
     except InputError as error:

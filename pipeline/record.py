@@ -75,13 +75,16 @@ class Identity(_Frozen):
 
 
 class SourceRef(_Frozen):
-    """Where a page came from: the original file (by content hash) and the page in it."""
+    """Where a form came from: the original file (by content hash), the page in it, and the sheet
+    on that page when one photo shows several forms (numbered in reading order)."""
 
     sha256: str
     filename: str
     media_type: str
     page: int = Field(ge=1)
     pages: int = Field(ge=1)
+    sheet: int = Field(default=1, ge=1)
+    sheets: int = Field(default=1, ge=1)
 
 
 class Reason(_Frozen):

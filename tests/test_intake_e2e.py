@@ -25,8 +25,9 @@ def normalise(kind: str, value):
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory, prefect_harness, templates, gazetteer, routing):
-    """Ten typed-fill pages (scans, phone and chat photos, PDFs scanned duplex with blank backs), a
-    photo that is not a form and a truncated upload, read once by the flow; then read again."""
+    """Ten typed-fill pages (scans, phone and chat photos, two forms in one photo, PDFs scanned
+    duplex with blank backs), a photo that is not a form and a truncated upload, read once by the
+    flow; then read again."""
     import os
 
     inbox = tmp_path_factory.mktemp("inbox")
@@ -34,7 +35,7 @@ def batch(tmp_path_factory, prefect_harness, templates, gazetteer, routing):
     os.environ["KOPI_HOME"] = str(home)
     ctx = SampleContext(templates, gazetteer, routing, seed=31, today=REFERENCE_DAY)
     write_sample_set(inbox, ctx, 10, first_serial=31_000, handwriting_share=0.0, bad_files=True,
-                     duplex_share=1.0)
+                     duplex_share=1.0, pair_share=0.25)
     from flows.intake import intake
     from flows.runtime import store
 
@@ -62,20 +63,20 @@ def rows(batch):
 
     out = batch["home"] / "review.jsonl"
     write_export("jsonl", out, audience=Audience.REVIEWER)
-    return {(r["source_file"], r["page"]): r for r in map(json.loads, out.read_text().splitlines())}
+    return {(r["source_file"], r["page"], r["sheet"]): r for r in map(json.loads, out.read_text().splitlines())}
 
 
 def test_every_page_becomes_a_record_and_bad_files_become_exceptions(batch, rows):
-    blanks = [(t["file"], b) for t in batch["truths"] for b in t.get("blank_pages", [])]
+    blanks = [(t["file"], b, 1) for t in batch["truths"] for b in t.get("blank_pages", [])]
     assert blanks and not any(key in rows for key in blanks)  # blank backs are skipped, not records
     for truth in batch["truths"]:
         if truth["pages"]:
             for page in truth["pages"]:
-                row = rows[(truth["file"], page["page"])]
+                row = rows[(truth["file"], page["page"], page.get("sheet", 1))]
                 assert row["status"] != "failed", (truth["file"], row["reasons"])
                 assert (row["form_id"], int(row["serial"])) == (page["form_id"], page["serial"])
         else:
-            row = rows[(truth["file"], 1)]
+            row = rows[(truth["file"], 1, 1)]
             assert row["status"] == "failed"
             assert [r["code"] for r in row["reasons"]] == truth["expected"]["reasons"]
             assert row["reasons"][0]["message"]  # an Indonesian sentence for staff
@@ -84,7 +85,7 @@ def test_every_page_becomes_a_record_and_bad_files_become_exceptions(batch, rows
 def test_ticks_and_signatures_match_the_truth(batch, rows):
     for truth in batch["truths"]:
         for page in truth["pages"]:
-            row = rows[(truth["file"], page["page"])]
+            row = rows[(truth["file"], page["page"], page.get("sheet", 1))]
             for name, selected in page["choices"].items():
                 assert sorted(row["choices"][name]["selected"]) == sorted(selected), (truth["file"], name)
             for role, state in page["signatures"].items():
@@ -100,7 +101,7 @@ def test_accepted_values_are_right_and_most_values_are_accepted(batch, rows, tem
     accepted, wrong, total = 0, [], 0
     for truth in batch["truths"]:
         for page in truth["pages"]:
-            row = rows[(truth["file"], page["page"])]
+            row = rows[(truth["file"], page["page"], page.get("sheet", 1))]
             types = {f.name: f.type.value for f in templates.get(page["form_id"]).fields}
             for name, want in page["values"].items():
                 got = row["fields"][name]
@@ -130,7 +131,7 @@ def reviewed(batch, rows, templates):
     os.environ["KOPI_HOME"] = str(batch["home"])
     for truth in batch["truths"]:
         for page in truth["pages"]:
-            row = rows[(truth["file"], page["page"])]
+            row = rows[(truth["file"], page["page"], page.get("sheet", 1))]
             if row["status"] != "needs_review" or page["expected"]["status"] != "routed":
                 continue
             template = templates.get(page["form_id"])
@@ -143,14 +144,14 @@ def reviewed(batch, rows, templates):
                 settle(session, row["record_id"], reading_context(), "pemeriksa-uji", typed, ticked, marks)
     out = batch["home"] / "reviewed.jsonl"
     write_export("jsonl", out, audience=Audience.REVIEWER)
-    return {(r["source_file"], r["page"]): r for r in map(json.loads, out.read_text().splitlines())}
+    return {(r["source_file"], r["page"], r["sheet"]): r for r in map(json.loads, out.read_text().splitlines())}
 
 
 def test_routes_match_the_truth_and_unsigned_forms_are_never_routed(batch, rows, reviewed):
     routed = 0
     for truth in batch["truths"]:
         for page in truth["pages"]:
-            before, after = rows[(truth["file"], page["page"])], reviewed[(truth["file"], page["page"])]
+            before, after = rows[(truth["file"], page["page"], page.get("sheet", 1))], reviewed[(truth["file"], page["page"], page.get("sheet", 1))]
             if page["expected"]["status"] == "needs_review":
                 assert before["status"] != "routed", (truth["file"], page["expected"]["reasons"])
                 assert after["status"] != "routed"
@@ -256,7 +257,7 @@ def test_activity_forms_feed_the_leaders_agenda(batch, reviewed):
     from pipeline.report.weekly import Week
 
     activity = next(page for truth in batch["truths"] for page in truth["pages"]
-                    if page["form_id"] == "KIM-01" and reviewed[(truth["file"], page["page"])]["status"] == "routed")
+                    if page["form_id"] == "KIM-01" and reviewed[(truth["file"], page["page"], page.get("sheet", 1))]["status"] == "routed")
     day = date.fromisoformat(activity["values"]["tanggal"])
     ics, pdf = write_agenda(Week.containing(datetime.combine(day, time(12), WITA)), batch["home"] / "agenda")
     assert activity["serial"] and "BEGIN:VEVENT" in ics.read_text()

@@ -1,5 +1,5 @@
-"""Two forms photographed together: one is read from marks of one sheet only, and the record
-says the photo holds more than one form, so the other is not silently lost."""
+"""Two forms photographed together: each is read from its own sheet's marks into its own record;
+a photo whose sheets cannot be told apart is read once and says it holds more than one form."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from pipeline.forms.render import render_forms
-from pipeline.ocr.marks import MarkHit, count_sheets
+from pipeline.ocr.marks import MarkHit, count_sheets, detect_marks, split_sheets
 from pipeline.ocr.poppler import rasterize_page
-from pipeline.pages import Context, process_page
+from pipeline.pages import Context, process_page, process_photo
 from pipeline.reasons import ReasonCode
 from pipeline.record import Identity, SourceRef
 
@@ -29,14 +29,37 @@ def _side_by_side(*sheets: np.ndarray) -> np.ndarray:
     return canvas
 
 
+def _source() -> SourceRef:
+    return SourceRef(sha256="0" * 64, filename="dua.jpg", media_type="image/jpeg", page=1, pages=1)
+
+
 @pytest.mark.parametrize("pair", [("KIM-02", "KIM-02"), ("KIM-01", "KIM-02")])
-def test_a_photo_of_two_forms_reads_one_whole_sheet_and_says_so(templates, gazetteer, routing, pair):
+def test_a_photo_of_two_forms_gives_a_record_for_each_sheet(templates, gazetteer, routing, pair):
     photo = _side_by_side(_sheet(templates, pair[0], 300001), _sheet(templates, pair[1], 300002))
-    source = SourceRef(sha256="0" * 64, filename="dua.jpg", media_type="image/jpeg", page=1, pages=1)
-    record = process_page(photo, source, Context(templates, gazetteer, routing)).record
+    results = process_photo(photo, _source(), Context(templates, gazetteer, routing))
+    assert [(r.record.source.sheet, r.record.source.sheets) for r in results] == [(1, 2), (2, 2)]
+    # In reading order (left to right), each from its own sheet: its QR agrees with its marks.
+    assert [(r.record.identity.form_id, r.record.identity.serial) for r in results] == \
+        [(pair[0], 300001), (pair[1], 300002)]
+    for r in results:
+        codes = [x.code for x in r.record.all_reasons()]
+        assert ReasonCode.SEVERAL_FORMS not in codes and ReasonCode.IDENTITY_MISMATCH not in codes
+        assert r.straightened is not None
+
+
+def test_sheets_stacked_one_above_the_other_are_numbered_top_down(templates):
+    top, bottom = _sheet(templates, "KIM-02", 300003), _sheet(templates, "KIM-01", 300004)
+    photo = np.rot90(_side_by_side(np.rot90(top), np.rot90(bottom)), -1)  # turned clockwise: left on top
+    groups = split_sheets(detect_marks(np.ascontiguousarray(photo)), templates)
+    assert [templates.for_mark(g[0].id).id for g in groups] == ["KIM-02", "KIM-01"]
+
+
+def test_a_photo_whose_sheets_do_not_separate_is_read_once_and_says_so(templates, gazetteer, routing):
+    # Without being told which marks are whose, the page reader still reads one whole sheet.
+    photo = _side_by_side(_sheet(templates, "KIM-02", 300001), _sheet(templates, "KIM-02", 300002))
+    record = process_page(photo, _source(), Context(templates, gazetteer, routing)).record
     codes = [r.code for r in record.all_reasons()]
     assert ReasonCode.SEVERAL_FORMS in codes and record.status.value == "needs_review"
-    # The sheet read is one sheet: its QR agrees with the marks it was straightened on.
     assert record.identity is not None and record.identity.serial in (300001, 300002)
     assert ReasonCode.IDENTITY_MISMATCH not in codes
 
@@ -49,3 +72,47 @@ def test_one_form_is_one_sheet_and_a_stray_mark_counts_for_nothing(templates):
     assert count_sheets(one, templates) == 1
     assert count_sheets(one + [MarkHit(kim01[0], corners)], templates) == 1
     assert count_sheets(one + [MarkHit(i, corners) for i in kim02[:2]], templates) == 2
+
+
+def _tempat(gazetteer, coarse: bool, conf: float, check: str | None = None):
+    from pipeline.extract.build import written_value
+    from pipeline.ocr.zones import FieldText
+    from pipeline.forms.registry import default_templates
+    f = default_templates().get("KIM-01").field("tempat")
+
+    def read(t: str, c: float) -> FieldText:
+        return FieldText("tempat", t, (), c, len(t.split()), (), tuple(c for _ in t.split()))
+    value = written_value(f, read("Balai Desa Sungai Gampa", conf), False, gazetteer, 1.0, conf,
+                          read(check, 0.9) if check else None, coarse=coarse)
+    return f, value
+
+
+def test_on_a_coarse_sheet_a_second_reader_agreeing_does_not_count(gazetteer):
+    from pipeline.extract.build import wants_second_reading
+    from pipeline.ocr.quality import COARSE_PX_PER_MM, PageQuality
+    assert PageQuality(COARSE_PX_PER_MM - 0.1, 0.2, 0.0, ()).coarse
+    assert not PageQuality(COARSE_PX_PER_MM, 0.2, 0.0, ()).coarse
+    # Sure words are accepted on confidence, coarse or not.
+    assert not _tempat(gazetteer, coarse=True, conf=0.99)[1].needs_review
+    # A doubtful value on a fine sheet is read again, and stands when the readers agree ...
+    f, fine = _tempat(gazetteer, coarse=False, conf=0.5)
+    assert fine.needs_review and wants_second_reading(f, fine)
+    assert not _tempat(gazetteer, coarse=False, conf=0.5, check="Balai Desa Sungai Gampa")[1].needs_review
+    # ... on a coarse one both readers see the same few pixels: no second reading, none counts.
+    f, coarse = _tempat(gazetteer, coarse=True, conf=0.5)
+    assert coarse.needs_review and not wants_second_reading(f, coarse)
+    assert _tempat(gazetteer, coarse=True, conf=0.5, check="Balai Desa Sungai Gampa")[1].needs_review
+
+
+def test_a_sheet_too_coarse_because_it_shared_the_photo_says_so(templates):
+    from pipeline.extract.capture import check_capture
+    from pipeline.ocr.quality import PageQuality
+    from pipeline.record import FormRecord
+
+    quality = PageQuality(2.4, 0.2, 0.0, ())
+    alone = FormRecord(source=_source())
+    shared = FormRecord(source=_source().model_copy(update={"sheet": 2, "sheets": 2}))
+    template = templates.get("KIM-02")
+    [note] = check_capture(shared, template, quality).notes
+    assert note.code is ReasonCode.CAPTURE_LOW_RES and "2,4 piksel per mm; foto berisi 2 formulir" in note.message
+    assert "formulir sekaligus" not in check_capture(alone, template, quality).notes[0].message

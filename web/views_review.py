@@ -31,7 +31,16 @@ from pipeline.store.review import (
 )
 from pipeline.store.workflow import apply_record_action
 from web.deps import context, db, posted_form, reviewer, text
-from web.present import FieldView, field_views, history_lines, is_confidential_form, reason_label, reason_lines, status_label
+from web.present import (
+    FieldView,
+    field_views,
+    history_lines,
+    is_confidential_form,
+    reason_label,
+    reason_lines,
+    source_label,
+    status_label,
+)
 from web.security import CurrentUser, csrf_token
 
 router = APIRouter()
@@ -121,6 +130,7 @@ def _item_data(session: Session, row: Record, ctx, submitted: Submitted | None =
         "confidential": is_confidential_form(form, template), "return_reasons": return_reasons(),
         "page_size": (template.page.width * 8, template.page.height * 8) if template else None,
         "filename": row.page.document.filename if row.page else "",
+        "source": source_label(form.source),
     }
 
 

@@ -15,7 +15,7 @@ report_app = group("report", "Laporan untuk pimpinan.")
 
 SUMMARY_ROWS = (
     ("files", "Berkas diterima"), ("files_new", "  baru diproses"),
-    ("files_known", "  sudah pernah diproses (dilewati)"), ("pages", "Halaman formulir"),
+    ("files_known", "  sudah pernah diproses (dilewati)"), ("pages", "Formulir"),
     ("routed", "Diteruskan ke SKPD"), ("needs_review", "Perlu diperiksa petugas"),
     ("duplicates", "Duplikat"), ("failed_pages", "Gagal dibaca"),
 )

@@ -27,6 +27,7 @@ def samples_generate(
     pdf_share: float = typer.Option(0.6, min=0, max=1, help="porsi halaman pindaian yang digabung dalam PDF"),
     phone_long_side: int = typer.Option(2000, min=800, max=4000, help="sisi panjang foto HP (piksel)"),
     captures: str = typer.Option("scan=0.3,phone=0.4,chat=0.3", help="porsi gaya pengambilan gambar"),
+    pair_share: float = typer.Option(0.0, min=0, max=1, help="porsi foto HP/chat yang memuat dua formulir sekaligus"),
 ) -> None:
     """Buat contoh pindaian, foto HP dan foto terusan aplikasi chat, masing-masing dengan kunci jawaban (JSON)."""
     from pipeline.route.config import default_routing
@@ -44,6 +45,6 @@ def samples_generate(
     first = first_serial if first_serial is not None else 1 + (seed * 1000) % 900_000
     with console.status("membuat contoh...") as status:
         files = write_sample_set(out, ctx, count, first_serial=first, handwriting_share=handwriting,
-                                 bad_files=bad_files, pdf_share=pdf_share, captures=shares,
+                                 bad_files=bad_files, pdf_share=pdf_share, captures=shares, pair_share=pair_share,
                                  progress=lambda p: status.update(f"membuat contoh... {p.name}"))
     console.print(f"{len(files)} berkas ({count} halaman formulir) di {out}")

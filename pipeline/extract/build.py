@@ -94,6 +94,12 @@ DISAGREE_CONFIDENCE = 0.5  # below every acceptance threshold: a reviewer decide
 # readers read the sharpened cells, so they are less independent there, but it measured no
 # worse; places must be in the gazetteer).
 SMEARED_TEXT_THRESHOLD = 1.01
+# On a sheet photographed with under 3 px per mm (quality.COARSE_PX_PER_MM: two forms in one
+# chat-forwarded photo get 2.2-3.0 each, a few single chat photos framed in landscape 2.66-3.0)
+# both readers see the same few pixels, so their agreeing is no evidence: free text held there
+# is not read a second time. Measured before the rule on such sheets (the five benchmark sets and
+# the pair set, seed 2043): typed free text accepted on confidence 93 values, none wrong; accepted
+# because the second reader agreed 38, 2 wrong ("dan" for "dari", "Bihatal" for "Bihalal").
 # A free-text value held for want of confidence is read a second time, by another model
 # (ocr/read.py `second_reading`), and accepted when both read it alike, but only on a page
 # whose writer the digit readers found legible (they agree on >= 90 % of its comb cells) and
@@ -193,7 +199,7 @@ def likelier_reading(f: FormField, value: str | None, gazetteer: Gazetteer) -> s
 
 def _second_reading_counts(f: FormField, ev: dict[str, float], value: str) -> bool:
     return (f.type in (FieldType.TEXT, FieldType.MULTILINE) and f.min_confidence is None
-            and ev["page_agreement"] >= SECOND_READING_AGREEMENT and ev["weak_unknown"] == 0
+            and not ev.get("coarse") and ev["page_agreement"] >= SECOND_READING_AGREEMENT and ev["weak_unknown"] == 0
             and ev["unknown_prose"] <= PROSE_UNKNOWN_ALLOWED[f.type] and not rare_acronyms(value))
 
 
@@ -231,9 +237,10 @@ def _second_agrees(f: FormField, check: FieldText, value: str, gazetteer: Gazett
 
 def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: Gazetteer,
                   page_agreement: float = 0.5, page_conf: float = 0.0,
-                  check: FieldText | None = None, smeared: bool = False) -> FieldValue:
+                  check: FieldText | None = None, smeared: bool = False, coarse: bool = False) -> FieldValue:
     """One written field, normalised, with its confidence and reasons. `check`: a second
-    reader's reading of the field, when one was made (`wants_second_reading`)."""
+    reader's reading of the field, when one was made (`wants_second_reading`); `coarse`: the
+    sheet was photographed with fewer pixels than the confidence was fitted on."""
     assert f.box is not None
     if empty:
         reasons = (_reason(ReasonCode.FIELD_MISSING, f),) if f.required else ()
@@ -276,6 +283,8 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
         threshold = f.min_confidence
     if ev["smeared"] and f.type in (FieldType.TEXT, FieldType.MULTILINE):
         threshold = max(threshold, SMEARED_TEXT_THRESHOLD)
+    if coarse:
+        ev["coarse"] = 1.0  # a second reading would not count (`_second_reading_counts`)
     if (check is not None and parsed.ok and parsed.value is not None and not extra and likelier is None
             and confidence < threshold and _second_reading_counts(f, ev, parsed.value)):
         agreed = _second_agrees(f, check, parsed.value, gazetteer)
@@ -409,8 +418,9 @@ def _written_fields(template: Template, reading: PageReading, gazetteer: Gazette
     written = [f for f in template.fields if f.type.is_written]
     agreement = writing_agreement(reading.texts)
     legibility = page_legibility(template, reading.texts)
+    coarse = reading.quality is not None and reading.quality.coarse
     out = {f.name: written_value(f, reading.texts.get(f.name), f.name in reading.empty, gazetteer, agreement,
-                                 legibility, reading.checks.get(f.name), reading.smeared)
+                                 legibility, reading.checks.get(f.name), reading.smeared, coarse)
            for f in written}
     kec_field = next((f for f in written if f.type is FieldType.KECAMATAN), None)
     kecamatan = None

@@ -33,7 +33,8 @@ def check_capture(record: FormRecord, template: Template, quality: PageQuality |
             more = f" dan {len(quality.cut_fields) - 4} lainnya" if len(quality.cut_fields) > 4 else ""
             reasons.append(Reason.of(ReasonCode.CAPTURE_CUT_OFF, detail=f"tidak terlihat: {labels}{more}"))
         elif problem == "low_res":
-            notes.append(Reason.of(ReasonCode.CAPTURE_LOW_RES, detail=_per_mm(quality.px_per_mm)))
+            shared = f"; foto berisi {record.source.sheets} formulir sekaligus" if record.source.sheets > 1 else ""
+            notes.append(Reason.of(ReasonCode.CAPTURE_LOW_RES, detail=_per_mm(quality.px_per_mm) + shared))
         else:
             notes.append(Reason.of(NOTE_CODES[problem], detail=""))
     if not notes and not reasons:

@@ -160,6 +160,41 @@ def count_sheets(hits: list[MarkHit], templates: TemplateSet) -> int:
     return max(1, total)
 
 
+SHEET_FIT_MM = 3.0  # one sheet's own marks fit a page to < 1 mm; marks of two sheets miss by a page
+
+
+def split_sheets(hits: list[MarkHit], templates: TemplateSet) -> list[tuple[MarkHit, ...]]:
+    """The marks of each form in a photo of several, one group per sheet, in reading order (along
+    the line the sheets lie on: left to right, or top to bottom). Each sheet is taken in turn as
+    the marks that fit one page best; a photo of one form is one group. When fewer sheets
+    separate than `count_sheets` sees, the photo is one group (read once, and flagged)."""
+    seen = count_sheets(hits, templates)
+    if seen < 2:
+        return [tuple(hits)]
+    left, found = list(hits), []
+    while len(found) < seen:
+        try:
+            location = locate_page(np.empty(0), templates, left)
+        except MarksNotFound:
+            break
+        if not location.error_mm <= SHEET_FIT_MM:
+            break
+        found.append(location)
+        left = [h for h in left if not any(h is m for m in location.marks)]
+    if len(found) < seen:
+        return [tuple(hits)]
+    centres = np.array([page_centre(loc) for loc in found])
+    axis = int(np.argmax(np.ptp(centres, axis=0)))
+    return [found[i].marks for i in np.argsort(centres[:, axis], kind="stable")]
+
+
+def page_centre(location: PageLocation) -> np.ndarray:
+    """Where the middle of the form lies in the photo, in px."""
+    page = location.template.page
+    centre = np.array([[[page.width / 2, page.height / 2]]], dtype=np.float64)
+    return cv2.perspectiveTransform(centre, location.homography).reshape(2)
+
+
 def straighten(image: np.ndarray, location: PageLocation, px_per_mm: float) -> np.ndarray:
     """The form resampled onto the template's own grid: pixel (u, v) is mm (u, v) / px_per_mm."""
     page = location.template.page

@@ -31,7 +31,12 @@ from pipeline.forms.template import Template
 ASSESS_LONG_SIDE = 1200  # px: the whole photo is judged at this size
 # Thresholds, chosen on the generated defect set (bench/intake.py reports the gate's effect):
 DARK_PAPER = 70  # paper (the 90th percentile of luminance) darker than this: too dark
-MIN_PX_PER_MM = 2.6  # fewer photo pixels per mm of paper: typed capitals are < 8 px tall (normal photos: >= 3.0)
+MIN_PX_PER_MM = 2.6  # fewer photo pixels per mm of paper: typed capitals are < 8 px tall (normal photos: >= 2.66)
+# Readable, but too coarse for a second reader's agreeing to mean anything (extract/build.py):
+# two forms in one chat-forwarded photo get 2.2-3.0 px per mm each. Of the 1116 normal single
+# photos of the five benchmark sets and the curled set, 20 (chat-forwarded, framed in
+# landscape) had 2.66-3.0.
+COARSE_PX_PER_MM = 3.0
 BLURRY_EDGE_MM = 0.34  # printed edges wider than this on the straightened page (normal photos: <= 0.31)
 BLURRY_EDGE_PX = 2.0  # whole-photo edges wider than this at ASSESS_LONG_SIDE (normal: <= 1.5)
 GLARE_SHARE = 0.006  # printed tiles washed out by a reflection (normal scans <= 0.004, glare >= 0.008)
@@ -70,6 +75,11 @@ class PageQuality:
     cut_fields: tuple[str, ...]  # fields whose box reaches outside the photo
     paper_level: float = 255.0  # luminance of the brightest tenth of the page, before flattening
     glare_fields: tuple[str, ...] = ()  # fields touching a washed-out tile
+
+    @property
+    def coarse(self) -> bool:
+        """Readable, but a second reading of its free text would not count (extract/build.py)."""
+        return self.px_per_mm < COARSE_PX_PER_MM
 
     @property
     def problems(self) -> tuple[str, ...]:

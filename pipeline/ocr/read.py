@@ -19,7 +19,7 @@ from pipeline.ocr.identity import find_qr_anywhere, read_qr, read_serial_digits
 from pipeline.ocr.ink import SignatureReading, is_color_page, read_signature
 from pipeline.ocr.letter_q import restore_q
 from pipeline.ocr.motion import CHECK_NOISE_TO_SIGNAL, Smear, find_smear, undo_smear
-from pipeline.ocr.marks import PageLocation, detect_marks, locate_page, straighten
+from pipeline.ocr.marks import MarkHit, PageLocation, detect_marks, locate_page, straighten
 from pipeline.ocr.outline import identify_by_title
 from pipeline.ocr.omr import ChoiceReading, read_choice
 from pipeline.ocr.quality import PageQuality, assess_image, assess_page, is_blank
@@ -73,8 +73,8 @@ CAPTURE_REASONS = {"dark": ReasonCode.CAPTURE_DARK, "low_res": ReasonCode.CAPTUR
                    "blurry": ReasonCode.CAPTURE_BLURRY}
 
 
-def _locate(image: np.ndarray, templates: TemplateSet) -> PageLocation:
-    hits = detect_marks(image)
+def _locate(image: np.ndarray, templates: TemplateSet, hits: list[MarkHit] | None) -> PageLocation:
+    hits = detect_marks(image) if hits is None else hits
     try:
         return locate_page(image, templates, hits)
     except MarksNotFound as error:
@@ -185,10 +185,12 @@ def _unsmeared(page: Page, template: Template) -> tuple[Page, Smear | None]:
     return replace(page, flat=undo_smear(page.flat, smear, regions)), smear
 
 
-def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_PER_MM) -> PageReading:
-    """Everything on one page; raises NotAForm / MarksNotFound when there is no form to read."""
+def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_PER_MM,
+              hits: list[MarkHit] | None = None) -> PageReading:
+    """Everything on one page; raises NotAForm / MarksNotFound when there is no form to read.
+    `hits`: the marks already found in `image`, those of one sheet when the photo holds several."""
     clock = _Clock()
-    location = _locate(image, templates)
+    location = _locate(image, templates, hits)
     clock.lap("locate")
     page = _prepare(image, location, px_per_mm)
     clock.lap("straighten")

@@ -628,6 +628,86 @@ def simulate_chat(page: np.ndarray, rng: np.random.Generator) -> Capture:
 
 
 # ------------------------------------------------------------------------------------------------
+# Two forms in one photo
+# ------------------------------------------------------------------------------------------------
+
+PAIR_GAP_MM = (5.0, 40.0)  # table showing between the two sheets
+PAIR_TURN_DEG = 5.0  # each sheet lies a little askew, on its own
+PAIR_LONG_SIDE = 3000  # what a phone takes (3000-4000 px): about a single photo's pixels per sheet
+
+
+def pair_layout(rng: np.random.Generator, page_wh: tuple[int, int], mm: float) -> tuple[list[np.ndarray], tuple[int, int], dict]:
+    """Two sheets side by side on a table, each turned a little: the homography of each page into
+    the spread (the table seen square from above), and the spread's size."""
+    pw, ph = page_wh
+    gap = rng.uniform(*PAIR_GAP_MM) * mm
+    turns = rng.uniform(-PAIR_TURN_DEG, PAIR_TURN_DEG, 2)
+    drop = rng.uniform(-0.06, 0.06) * ph  # the second sheet a little higher or lower
+    placed = []
+    for n, turn in enumerate(turns):
+        h = translation(n * (pw + gap), n * drop) @ rotation(turn, pw / 2, ph / 2)
+        placed.append(h)
+    corners = np.vstack([apply_homography(h, page_outline(pw, ph)) for h in placed])
+    lo = corners.min(axis=0)
+    placed = [translation(*-lo) @ h for h in placed]
+    size = np.ceil(corners.max(axis=0) - lo).astype(int)
+    return placed, (int(size[0]), int(size[1])), {"gap_mm": gap / mm, "sheet_turns_deg": turns.tolist(),
+                                                  "drop_px": drop}
+
+
+def simulate_pair(pages: list[np.ndarray], rng: np.random.Generator, mm: float, *,
+                  long_side: int = PAIR_LONG_SIDE) -> tuple[Capture, list[np.ndarray]]:
+    """A phone photo of two sheets lying side by side, taken in landscape: one perspective for
+    the table and both sheets, each sheet askew on its own. Returns the capture and each sheet's
+    corners in the photo (the capture's `page_corners` are the first sheet's)."""
+    ph, pw = pages[0].shape[:2]
+    placed, spread, params = pair_layout(rng, (pw, ph), mm)
+    k = int(rng.choice(4, p=QUARTER_TURN_PROBS))
+    fw, fh = long_side, round(long_side * 3 / 4)
+    quad, flat, p = phone_quad(rng, spread, (fw, fh))
+    params.update(p, long_side=long_side, quarter_turns_ccw=k)
+    camera = homography_between(page_outline(*spread), quad)
+    t = TEXTURE_LONG_SIDE / max(fw, fh)
+    table, params["background"] = table_texture(rng, round(fw * t), round(fh * t))
+    image = warp_perspective(table, homography_between(flat, quad) @ scaling(1 / t, 1 / t), (fw, fh),
+                             cv2.BORDER_REFLECT_101)
+    sheets = []
+    for page, h in zip(pages, placed):
+        paper, _ = paper_tint(rng, page, (0.93, 0.99), yellowing=0.05)
+        warped, mask = warp_page(paper, camera @ h, (fw, fh))
+        contact = np.clip(gaussian_blur(mask, fw * 0.004) - mask, 0, 1)
+        image = image * (1 - contact * np.float32(rng.uniform(0.3, 0.6)))[..., None]
+        image = cv2.blendLinear(warped, image, mask, 1 - mask)
+        sheets.append(apply_homography(camera @ h, page_outline(pw, ph)))
+    image, p = apply_lighting(image, rng)
+    params.update(p)
+    for step in (apply_camera_blur, apply_white_balance, finish_photo):
+        image, p = step(image, rng)
+        params.update(p)
+    frame = (fw, fh)
+    image = to_uint8(image)
+    turned = [turn_points(c, frame, k) for c in sheets]
+    image = np.ascontiguousarray(np.rot90(image, k % 4))
+    params["jpeg_quality"] = quality = int(rng.integers(80, 91))
+    encoded = encode_jpeg(image, quality)
+    capture = Capture(decode_rgb(encoded), encoded, ".jpg", "phone", np.float32(turned[0]), jsonable(params))
+    return capture, [np.float32(c) for c in turned]
+
+
+def shrink_for_chat(capture: Capture, corners: list[np.ndarray], rng: np.random.Generator) -> tuple[Capture, list[np.ndarray]]:
+    """What a chat app makes of a photo: ~1600 px on the long side, JPEG again at 60-70."""
+    h, w = capture.image.shape[:2]
+    scale = round(rng.uniform(1500, 1600)) / max(h, w)
+    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
+    small = cv2.resize(capture.image, (nw, nh), interpolation=cv2.INTER_AREA)
+    moved = [np.float32(np.asarray(c, np.float64) * [nw / w, nh / h]) for c in corners]
+    quality = int(rng.integers(60, 71))
+    encoded = encode_jpeg(small, quality)
+    params = {"phone": capture.params, "chat_long_side": max(nw, nh), "chat_scale": scale, "jpeg_quality": quality}
+    return Capture(decode_rgb(encoded), encoded, ".jpg", "chat", moved[0], jsonable(params)), moved
+
+
+# ------------------------------------------------------------------------------------------------
 # Flatbed scan
 # ------------------------------------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ class PageSpec:
 @dataclass(frozen=True)
 class FileSpec:
     name: str
-    kind: str  # image | pdf | not_a_form | corrupt
+    kind: str  # image | pair | pdf | not_a_form | corrupt
     pages: tuple[PageSpec, ...]
     duplex: bool = False  # pdf: every sheet scanned front and (blank) back
 
@@ -61,13 +61,14 @@ def plan_samples(count: int, seed: int, *, first_serial: int, handwriting_share:
                  captures: dict[str, float] | None = None, pdf_share: float = 0.6,
                  defect_share: float = 0.0, duplex_share: float = 0.0,
                  repeat_share: float = 0.0, unmarked_share: float = 0.0,
-                 curl_share: float = 0.0) -> list[FileSpec]:
+                 curl_share: float = 0.0, pair_share: float = 0.0) -> list[FileSpec]:
     """`count` pages grouped into files: photos one page each, scans partly bundled into PDFs.
     `defect_share` of the photos get one capture defect; `duplex_share` of the PDFs are duplex
     scans with blank backs; `repeat_share` of the photos are sent twice (half as a second photo of
     the same sheet, half as another sheet with the same serial); `unmarked_share` of the other
     photos are of a form without marks or QR; `curl_share` of the photos show a sheet with a
-    lifted edge. They draw from their own random streams, so a plan without them is the same as
+    lifted edge; `pair_share` of the plain phone and chat photos are taken together with the next
+    one, two sheets in one photo. They draw from their own random streams, so a plan without them is the same as
     before they existed."""
     shares = captures or CAPTURE_SHARES
     rng = np.random.default_rng([seed, 1_000_003])
@@ -96,6 +97,7 @@ def plan_samples(count: int, seed: int, *, first_serial: int, handwriting_share:
     if pending_scans:
         files.append(FileSpec(f"scan_{len(files) + 1:04d}.pdf", "pdf", tuple(pending_scans)))
     files = _with_hard_cases(files, seed, defect_share, duplex_share)
+    files = _paired(files, seed, pair_share)
     files += _repeats(files, seed, repeat_share, len(pages))
     files = _unmarked(files, seed, unmarked_share)
     files = _curled(files, seed, curl_share)
@@ -118,6 +120,25 @@ def _with_hard_cases(files: list[FileSpec], seed: int, defect_share: float,
         elif f.kind == "pdf" and rng.random() < duplex_share:
             f = replace(f, duplex=True, name=f.name.replace(".pdf", "_duplex.pdf"))
         out.append(f)
+    return out
+
+
+def _paired(files: list[FileSpec], seed: int, share: float) -> list[FileSpec]:
+    rng = np.random.default_rng([seed, 1_000_017])
+    out: list[FileSpec] = []
+    waiting: FileSpec | None = None
+    for f in files:
+        plain = f.kind == "image" and f.pages[0].capture != "scan" and not f.pages[0].defect
+        if waiting is not None and plain:
+            second = replace(f.pages[0], capture=waiting.pages[0].capture)
+            out.append(FileSpec(f"{waiting.name}_dua", "pair", (waiting.pages[0], second)))
+            waiting = None
+        elif plain and share and rng.random() < share:
+            waiting = f
+        else:
+            out.append(f)
+    if waiting is not None:
+        out.append(waiting)
     return out
 
 

@@ -20,7 +20,16 @@ from pipeline import fonts
 from pipeline.forms.registry import TemplateSet
 from pipeline.gazetteer import Gazetteer
 from pipeline.route.config import RoutingConfig
-from pipeline.samples.capture import apply_defect, blank_back, curl_page, simulate, simulate_phone, simulate_scan
+from pipeline.samples.capture import (
+    apply_defect,
+    blank_back,
+    curl_page,
+    shrink_for_chat,
+    simulate,
+    simulate_pair,
+    simulate_phone,
+    simulate_scan,
+)
 from pipeline.samples.content import corpus
 from pipeline.samples.draw import wrap
 from pipeline.samples.generate import (
@@ -74,6 +83,27 @@ def _image_file(ctx: SampleContext, spec: FileSpec, out: Path) -> tuple[Path, di
     truth["page_corners"] = np.asarray(capture.page_corners).round(1).tolist()
     truth["capture_params"] = {**capture.params, **curl}
     return path, {"pages": [truth]}
+
+
+def _pair_file(ctx: SampleContext, spec: FileSpec, out: Path) -> tuple[Path, dict[str, Any]]:
+    """Two sheets in one photo. Each sheet's truth says where it lies (`sheet`: its place in
+    reading order along the line the two lie on, as the reader numbers them)."""
+    made = [make_page(ctx.templates, ctx.gazetteer, p, ctx.seed, ctx.today) for p in spec.pages]
+    rng = page_rng(ctx.seed, spec.pages[0].index, 5)
+    capture, corners = simulate_pair([page for page, _, _ in made], rng, SAMPLE_DPI / 25.4)
+    if spec.pages[0].capture == "chat":
+        capture, corners = shrink_for_chat(capture, corners, rng)
+    path = _write(out / f"{spec.name}{capture.suffix}", capture.encoded)
+    centres = np.array([np.asarray(c).mean(axis=0) for c in corners])
+    axis = int(np.argmax(np.ptp(centres, axis=0)))
+    order = [int(i) for i in np.argsort(centres[:, axis], kind="stable")]
+    truths = []
+    for i, (page_spec, (_, fill, template), c) in enumerate(zip(spec.pages, made, corners)):
+        truth = page_truth(page_spec, fill, template, ctx.routing)
+        truth.update(page=1, sheet=order.index(i) + 1, pair=True,
+                     page_corners=np.asarray(c).round(1).tolist(), capture_params=capture.params)
+        truths.append(truth)
+    return path, {"pages": truths}
 
 
 def _pdf_file(ctx: SampleContext, spec: FileSpec, out: Path) -> tuple[Path, dict[str, Any]]:
@@ -138,17 +168,20 @@ def write_sample_set(out: Path, ctx: SampleContext, count: int, *, first_serial:
                      handwriting_share: float = 0.35, bad_files: bool = False,
                      captures: dict[str, float] | None = None, pdf_share: float = 0.6,
                      defect_share: float = 0.0, duplex_share: float = 0.0, repeat_share: float = 0.0,
-                     unmarked_share: float = 0.0, curl_share: float = 0.0,
+                     unmarked_share: float = 0.0, curl_share: float = 0.0, pair_share: float = 0.0,
                      progress: Callable[[Path], None] | None = None) -> list[Path]:
     """Generate `count` form pages (plus two bad files when asked) into `out`."""
     plan = plan_samples(count, ctx.seed, first_serial=first_serial,
                         handwriting_share=handwriting_share, bad_files=bad_files, captures=captures,
                         pdf_share=pdf_share, defect_share=defect_share, duplex_share=duplex_share,
-                        repeat_share=repeat_share, unmarked_share=unmarked_share, curl_share=curl_share)
+                        repeat_share=repeat_share, unmarked_share=unmarked_share, curl_share=curl_share,
+                        pair_share=pair_share)
     written, manifest = [], []
     for index, spec in enumerate(plan):
         if spec.kind == "image":
             path, truth = _image_file(ctx, spec, out)
+        elif spec.kind == "pair":
+            path, truth = _pair_file(ctx, spec, out)
         elif spec.kind == "pdf":
             path, truth = _pdf_file(ctx, spec, out)
         else:

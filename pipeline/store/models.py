@@ -74,11 +74,12 @@ class Document(Base):
 
 class Page(Base):
     __tablename__ = "pages"
-    __table_args__ = (UniqueConstraint("document_id", "page_no"),)
+    __table_args__ = (UniqueConstraint("document_id", "page_no", "sheet_no", name="uq_pages_document_page_sheet"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     page_no: Mapped[int] = mapped_column(Integer)
+    sheet_no: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # forms photographed together
     image_sha256: Mapped[str | None] = mapped_column(String(64))  # straightened page in the blob store
 
     document: Mapped[Document] = relationship(back_populates="page_rows")

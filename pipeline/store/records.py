@@ -167,7 +167,7 @@ def _add_document(session: Session, outcome: FileOutcome, run_id: int | None,
         record = _with_schedule_notes(session, record, templates)
         row = _record_row(record)
         row.duplicate_of = original.id if original is not None and record.status is Status.DUPLICATE else None
-        doc.page_rows.append(Page(page_no=record.source.page, image_sha256=page.image_sha256, record=row))
+        doc.page_rows.append(Page(page_no=record.source.page, sheet_no=record.source.sheet, image_sha256=page.image_sha256, record=row))
         session.flush()
         if (record.identity is not None and record.identity.serial_trusted and original is None
                 and record.status is not Status.FAILED):

@@ -212,3 +212,20 @@ def test_a_stamp_rim_reaching_past_the_searched_area_still_scores_by_what_is_see
         assert score >= RING_SCORE and circle is not None
         assert abs(circle[2] / px - 14) < 1.0  # the radius found is the ring's
         assert abs(circle[0] - centre_x) / px < 1.0 and abs(circle[1] - 200) / px < 1.0  # and its centre
+
+
+def test_on_a_grey_page_a_ring_as_dark_as_a_pen_is_not_a_stamp(templates):
+    """A grey scan has no colour to tell a stamp by: a loop drawn in pen-black round the box
+    passes the ring test but is a pen's outline; the same ring in a stamp's mid-grey is a stamp."""
+    from pipeline.ocr.ink import read_signature
+
+    f = templates.get("KIM-02").field("ttd_kepala_desa")
+    cx, cy = (int(round(v * 8.0)) for v in (f.box.x + f.box.w / 2, f.box.y + f.box.h / 2))
+    readings = {}
+    for level in (40, 170):
+        _, rgb, page = _straight_page(templates, 118470)
+        cv2.circle(rgb, (cx, cy), int(12 * 8.0), (level, level, level), 6, cv2.LINE_AA)
+        grey = cv2.cvtColor(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+        readings[level] = read_signature(page(grey), f, color=False)
+    assert readings[170].stamped
+    assert readings[40].stamp_score >= 0.5 and not readings[40].stamped

@@ -114,7 +114,11 @@ def _choose_template(hits: list[MarkHit], templates: TemplateSet) -> Template | 
 def locate_page(image: np.ndarray, templates: TemplateSet,
                 hits: list[MarkHit] | None = None) -> PageLocation:
     """The template and the mm -> px homography of the form in `image`; MarksNotFound if < 2 marks."""
-    hits = detect_marks(image) if hits is None else hits
+    return fit_page(detect_marks(image) if hits is None else hits, templates)
+
+
+def fit_page(hits: list[MarkHit], templates: TemplateSet) -> PageLocation:
+    """The page that marks already found fit best (`locate_page` without the detection)."""
     template = _choose_template(hits, templates)
     if template is None:
         raise MarksNotFound("tidak ada tanda registrasi yang dikenali")
@@ -174,7 +178,7 @@ def split_sheets(hits: list[MarkHit], templates: TemplateSet) -> list[tuple[Mark
     left, found = list(hits), []
     while len(found) < seen:
         try:
-            location = locate_page(np.empty(0), templates, left)
+            location = fit_page(left, templates)
         except MarksNotFound:
             break
         if not location.error_mm <= SHEET_FIT_MM:

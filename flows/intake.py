@@ -24,7 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows import progress, runtime
 from pipeline import ingest
 from pipeline.errors import InputError, ToolTimeout
-from pipeline.pages import failed_record, process_photo
+from pipeline.pages import failed_record, process_page, sheets_on
 from pipeline.reasons import ReasonCode
 from pipeline.record import SourceRef, Status, now_wita
 from pipeline.store.models import IntakeRun
@@ -55,31 +55,48 @@ def _retry_on_timeout(task: Any, task_run: Any, state: Any) -> bool:
 
 
 def _read_pages(data: bytes, source: SourceRef, logger: logging.Logger) -> list[PageOutcome]:
-    ctx, blob_store = runtime.reading_context(), runtime.blobs()
+    ctx = runtime.reading_context()
     outcomes, blanks = [], []
     for page in range(1, source.pages + 1):
         page_source = source.model_copy(update={"page": page})
-        started = time.perf_counter()
         try:
-            results = process_photo(ingest.page_image(data, page), page_source, ctx)
-            if len(results) == 1 and _is_blank(results[0].record) and source.pages > 1:
-                blanks.append(PageOutcome(results[0].record, None))  # the back of a duplex scan
-                continue
-            seconds = (time.perf_counter() - started) / len(results)
-            for result in results:
-                image = blob_store.put_image(result.straightened) if result.straightened is not None else None
-                outcomes.append(PageOutcome(result.record, image, seconds))
+            image = ingest.page_image(data, page)
+            sheets = sheets_on(image, page_source, ctx)
         except ToolTimeout:
             raise
-        except InputError as error:
-            outcomes.append(PageOutcome(failed_record(page_source, error), None))
-        except Exception as error:  # noqa: BLE001 - a bug on one page must not lose the batch
-            logger.error("halaman %s/%d: %s", source.filename, page, traceback.format_exc())
-            crash = InputError(f"{type(error).__name__}: {str(error)[:120]}")
-            outcomes.append(PageOutcome(failed_record(page_source, crash), None))
+        except Exception as error:  # noqa: BLE001 - one bad page must not lose the batch
+            outcomes.append(_failed_page(page_source, error, logger))
+            continue
+        for sheet_source, hits in sheets:  # each form on its own: one failing loses only itself
+            outcome = _read_sheet(image, sheet_source, hits, ctx, logger)
+            if len(sheets) == 1 and _is_blank(outcome.record) and source.pages > 1:
+                blanks.append(outcome)  # the back of a duplex scan
+            else:
+                outcomes.append(outcome)
     if blanks:
         logger.info("%s: %d halaman kosong dilewati", source.filename, len(blanks))
     return outcomes or blanks[:1]  # an all-blank PDF is still recorded, once, as blank
+
+
+def _read_sheet(image: Any, source: SourceRef, hits: list[Any], ctx: Any, logger: logging.Logger) -> PageOutcome:
+    started = time.perf_counter()
+    try:
+        result = process_page(image, source, ctx, hits)
+    except ToolTimeout:
+        raise
+    except Exception as error:  # noqa: BLE001 - a bug on one form must not lose the batch
+        return _failed_page(source, error, logger)
+    if _is_blank(result.record):
+        return PageOutcome(result.record, None)
+    stored = runtime.blobs().put_image(result.straightened) if result.straightened is not None else None
+    return PageOutcome(result.record, stored, time.perf_counter() - started)
+
+
+def _failed_page(source: SourceRef, error: Exception, logger: logging.Logger) -> PageOutcome:
+    if not isinstance(error, InputError):
+        logger.error("halaman %s/%d: %s", source.filename, source.page, traceback.format_exc())
+        error = InputError(f"{type(error).__name__}: {str(error)[:120]}")
+    return PageOutcome(failed_record(source, error), None)
 
 
 def _is_blank(record: Any) -> bool:

@@ -46,14 +46,13 @@ def failed_record(source: SourceRef, error: InputError) -> FormRecord:
                       reasons=(Reason.of(error.reason, **error.params),))
 
 
-def process_photo(image: np.ndarray, source: SourceRef, ctx: Context) -> list[PageResult]:
-    """Every form on one page image: a photo of two sheets side by side gives two records, each
-    read from its own sheet's marks (`source.sheet` says which, in reading order)."""
-    hits = detect_marks(image)
-    groups = split_sheets(hits, ctx.templates)
+def sheets_on(image: np.ndarray, source: SourceRef, ctx: Context) -> list[tuple[SourceRef, list[MarkHit]]]:
+    """The forms on one page image, each with its source (`sheet` k of n, in reading order) and
+    its own marks: a photo of two sheets side by side gives two."""
+    groups = split_sheets(detect_marks(image), ctx.templates)
     if len(groups) == 1:
-        return [process_page(image, source, ctx, list(groups[0]))]
-    return [process_page(image, source.model_copy(update={"sheet": n, "sheets": len(groups)}), ctx, list(group))
+        return [(source, list(groups[0]))]
+    return [(source.model_copy(update={"sheet": n, "sheets": len(groups)}), list(group))
             for n, group in enumerate(groups, start=1)]
 
 

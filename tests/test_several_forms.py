@@ -9,7 +9,7 @@ import pytest
 from pipeline.forms.render import render_forms
 from pipeline.ocr.marks import MarkHit, count_sheets, detect_marks, split_sheets
 from pipeline.ocr.poppler import rasterize_page
-from pipeline.pages import Context, process_page, process_photo
+from pipeline.pages import Context, process_page, sheets_on
 from pipeline.reasons import ReasonCode
 from pipeline.record import Identity, SourceRef
 
@@ -36,7 +36,8 @@ def _source() -> SourceRef:
 @pytest.mark.parametrize("pair", [("KIM-02", "KIM-02"), ("KIM-01", "KIM-02")])
 def test_a_photo_of_two_forms_gives_a_record_for_each_sheet(templates, gazetteer, routing, pair):
     photo = _side_by_side(_sheet(templates, pair[0], 300001), _sheet(templates, pair[1], 300002))
-    results = process_photo(photo, _source(), Context(templates, gazetteer, routing))
+    ctx = Context(templates, gazetteer, routing)
+    results = [process_page(photo, sheet, ctx, hits) for sheet, hits in sheets_on(photo, _source(), ctx)]
     assert [(r.record.source.sheet, r.record.source.sheets) for r in results] == [(1, 2), (2, 2)]
     # In reading order (left to right), each from its own sheet: its QR agrees with its marks.
     assert [(r.record.identity.form_id, r.record.identity.serial) for r in results] == \
@@ -55,9 +56,14 @@ def test_sheets_stacked_one_above_the_other_are_numbered_top_down(templates):
 
 
 def test_a_photo_whose_sheets_do_not_separate_is_read_once_and_says_so(templates, gazetteer, routing):
-    # Without being told which marks are whose, the page reader still reads one whole sheet.
     photo = _side_by_side(_sheet(templates, "KIM-02", 300001), _sheet(templates, "KIM-02", 300002))
-    record = process_page(photo, _source(), Context(templates, gazetteer, routing)).record
+    hits = detect_marks(photo)
+    assert len(split_sheets(hits, templates)) == 2
+    # One mark of the right-hand sheet seen 40 mm from where it is: that sheet fits no page.
+    right = max(hits, key=lambda h: h.corners[:, 0].mean())
+    moved = [MarkHit(h.id, h.corners + [0, 160]) if h is right else h for h in hits]
+    [group] = split_sheets(moved, templates)
+    record = process_page(photo, _source(), Context(templates, gazetteer, routing), list(group)).record
     codes = [r.code for r in record.all_reasons()]
     assert ReasonCode.SEVERAL_FORMS in codes and record.status.value == "needs_review"
     assert record.identity is not None and record.identity.serial in (300001, 300002)
@@ -116,3 +122,27 @@ def test_a_sheet_too_coarse_because_it_shared_the_photo_says_so(templates):
     [note] = check_capture(shared, template, quality).notes
     assert note.code is ReasonCode.CAPTURE_LOW_RES and "2,4 piksel per mm; foto berisi 2 formulir" in note.message
     assert "formulir sekaligus" not in check_capture(alone, template, quality).notes[0].message
+
+
+def test_a_form_that_breaks_the_reader_loses_only_itself(templates, kopi_home, monkeypatch):
+    import logging
+
+    import cv2
+
+    import flows.intake as intake
+    from pipeline.record import Status
+
+    photo = _side_by_side(_sheet(templates, "KIM-01", 300005), _sheet(templates, "KIM-02", 300006))
+    ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(photo, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
+    real = intake.process_page
+
+    def second_breaks(image, source, ctx, hits=None):  # noqa: ANN001, ANN202
+        if source.sheet == 2:
+            raise ValueError("a bug met on this form only")
+        return real(image, source, ctx, hits)
+
+    monkeypatch.setattr(intake, "process_page", second_breaks)
+    outcomes = intake._read_pages(jpeg.tobytes(), _source(), logging.getLogger("test"))
+    assert [(o.record.source.sheet, o.record.source.sheets) for o in outcomes] == [(1, 2), (2, 2)]
+    assert outcomes[0].record.identity.serial == 300005 and outcomes[0].image_sha256 is not None
+    assert outcomes[1].record.status is Status.FAILED

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pipeline.forms.template import FieldType, Template
 from pipeline.reasons import LABELS, ReasonCode
-from pipeline.record import STATUS_LABELS, FormRecord, Reason, SourceRef, Status
+from pipeline.record import STATUS_LABELS, FormRecord, Reason, Status
 from pipeline.report.display import display_value
 from pipeline.report.privacy import Audience, is_confidential, is_hidden, shown_value
 from pipeline.route.lifecycle import ITEM_LABELS, ItemState, action_label
@@ -117,16 +117,6 @@ def reason_lines(form: FormRecord, shown: set[str]) -> list[tuple[str, str]]:
     for r in form.notes:
         out.append((LABELS.get(r.code, r.code.value), r.message))
     return out
-
-
-def source_label(source: SourceRef) -> str:
-    """Where in what was sent the form lies: a PDF's page, a photo's sheet when it shows several."""
-    where = [source.filename]
-    if source.pages > 1:
-        where.append(f"hal. {source.page} dari {source.pages}")
-    if source.sheets > 1:
-        where.append(f"formulir ke-{source.sheet} dari {source.sheets} dalam satu foto")
-    return ", ".join(where)
 
 
 def status_label(status: str) -> str:

@@ -31,6 +31,7 @@ from pipeline.store.review import (
 )
 from pipeline.store.workflow import apply_record_action
 from web.deps import context, db, posted_form, reviewer, text
+from pipeline.report.display import source_label
 from web.present import (
     FieldView,
     field_views,
@@ -38,7 +39,6 @@ from web.present import (
     is_confidential_form,
     reason_label,
     reason_lines,
-    source_label,
     status_label,
 )
 from web.security import CurrentUser, csrf_token

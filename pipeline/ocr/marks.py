@@ -169,8 +169,9 @@ SHEET_FIT_MM = 3.0  # one sheet's own marks fit a page to < 1 mm; marks of two s
 
 def split_sheets(hits: list[MarkHit], templates: TemplateSet) -> list[tuple[MarkHit, ...]]:
     """The marks of each form in a photo of several, one group per sheet, in reading order (along
-    the line the sheets lie on: left to right, or top to bottom). Each sheet is taken in turn as
-    the marks that fit one page best; a photo of one form is one group. When fewer sheets
+    the line the sheets lie on: left to right, or top to bottom, as the photo's pixels lie, so a
+    photo taken upside down numbers them the other way). Each sheet is taken in turn as the
+    marks that fit one page best; a photo of one form is one group. When fewer sheets
     separate than `count_sheets` sees, the photo is one group (read once, and flagged)."""
     seen = count_sheets(hits, templates)
     if seen < 2:
@@ -184,12 +185,20 @@ def split_sheets(hits: list[MarkHit], templates: TemplateSet) -> list[tuple[Mark
         if not location.error_mm <= SHEET_FIT_MM:
             break
         found.append(location)
-        left = [h for h in left if not any(h is m for m in location.marks)]
+        # Whatever lies on this sheet is done with: its marks, and any second detection of one.
+        left = [h for h in left if not _on_sheet(h, location)]
     if len(found) < seen:
         return [tuple(hits)]
     centres = np.array([page_centre(loc) for loc in found])
     axis = int(np.argmax(np.ptp(centres, axis=0)))
     return [found[i].marks for i in np.argsort(centres[:, axis], kind="stable")]
+
+
+def _on_sheet(hit: MarkHit, location: PageLocation) -> bool:
+    centre = hit.corners.mean(axis=0).reshape(1, 1, 2)
+    x, y = cv2.perspectiveTransform(centre, np.linalg.inv(location.homography)).reshape(2)
+    page = location.template.page
+    return 0 <= x <= page.width and 0 <= y <= page.height
 
 
 def page_centre(location: PageLocation) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from pipeline.forms.template import FieldType, FormField
+from pipeline.record import SourceRef
 
 
 def display_value(f: FormField, value: str | list[str] | None) -> str:
@@ -34,3 +35,14 @@ def value_rows(template, row: dict) -> list[tuple[str, str]]:  # noqa: ANN001 - 
         elif f.name in row["choices"]:
             out.append((f.label, display_value(f, row["choices"][f.name]["selected"])))
     return out
+
+
+def source_label(source: SourceRef) -> str:
+    """Where in what was sent the form lies, for staff: the file, a PDF's page, and the form's
+    place when one image shows several."""
+    where = [f"berkas {source.filename}"]
+    if source.pages > 1:
+        where.append(f"hal. {source.page} dari {source.pages}")
+    if source.sheets > 1:
+        where.append(f"formulir ke-{source.sheet} dari {source.sheets} dalam satu gambar")
+    return ", ".join(where)

@@ -68,11 +68,28 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (idempotent, safe to run concurrently)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with _migration_lock(engine), engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with _migration_lock(engine), engine.connect() as connection:
+        if sqlite:
+            # SQLite changes a table by copying it and dropping the old one, and with foreign keys
+            # on, dropping `pages` would delete every record through ON DELETE CASCADE. The pragma
+            # only takes effect outside a transaction, so it is set before the migration's.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                if engine.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left rows pointing nowhere: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 class Store:

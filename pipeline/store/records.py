@@ -13,6 +13,7 @@ from pipeline.extract.schedule import conflicts
 from pipeline.forms.registry import TemplateSet
 from pipeline.forms.template import Template
 from pipeline.reasons import ReasonCode
+from pipeline.report.display import source_label
 from pipeline.record import FormRecord, Reason, Status
 from pipeline.store.db import Store
 from pipeline.store.workflow import record_intake
@@ -100,8 +101,9 @@ def _as_duplicate(record: FormRecord, original: Record) -> FormRecord:
     """The same serial again: the same sheet photographed twice is a duplicate of the first record;
     different content under the same serial waits for a reviewer as a conflict."""
     assert record.identity is not None
-    sameness = compare_content(record, FormRecord.model_validate(original.data))
-    where = f"berkas {original.page.document.filename}"
+    first = FormRecord.model_validate(original.data)
+    sameness = compare_content(record, first)
+    where = source_label(first.source)
     if original.tracking_number:
         where = f"{original.tracking_number}, {where}"
     if not sameness.same:
@@ -112,7 +114,7 @@ def _as_duplicate(record: FormRecord, original: Record) -> FormRecord:
                                          "reasons": record.reasons + (reason,)})
     reason = Reason.of(ReasonCode.DUPLICATE_SERIAL, form_id=record.identity.form_id,
                        serial=record.identity.serial_text,
-                       original=original.page.document.filename)
+                       original=source_label(first.source).removeprefix("berkas "))
     return record.model_copy(update={"status": Status.DUPLICATE, "reasons": record.reasons + (reason,)})
 
 

@@ -31,7 +31,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('pages', schema=None) as batch_op:
+    shared = op.get_bind().execute(sa.text("SELECT count(*) FROM pages WHERE sheet_no > 1")).scalar_one()
+    if shared:
+        raise RuntimeError(f"{shared} stored forms share a page with another; the older schema "
+                           "cannot hold them (export them first)")
+    with op.batch_alter_table('pages', schema=None, naming_convention=_SQLITE_NAMES) as batch_op:
         batch_op.drop_constraint('uq_pages_document_page_sheet', type_='unique')
-        batch_op.create_unique_constraint(None, ['document_id', 'page_no'])
+        batch_op.create_unique_constraint(_old_name(), ['document_id', 'page_no'])
         batch_op.drop_column('sheet_no')

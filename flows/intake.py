@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -24,7 +25,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows import progress, runtime
 from pipeline import ingest
 from pipeline.errors import InputError, ToolTimeout
-from pipeline.pages import failed_record, process_page, sheets_on
+from pipeline.ocr.marks import MarkHit
+from pipeline.pages import Context, failed_record, process_page, sheets_on
 from pipeline.reasons import ReasonCode
 from pipeline.record import SourceRef, Status, now_wita
 from pipeline.store.models import IntakeRun
@@ -78,7 +80,8 @@ def _read_pages(data: bytes, source: SourceRef, logger: logging.Logger) -> list[
     return outcomes or blanks[:1]  # an all-blank PDF is still recorded, once, as blank
 
 
-def _read_sheet(image: Any, source: SourceRef, hits: list[Any], ctx: Any, logger: logging.Logger) -> PageOutcome:
+def _read_sheet(image: np.ndarray, source: SourceRef, hits: list[MarkHit], ctx: Context,
+                logger: logging.Logger) -> PageOutcome:
     started = time.perf_counter()
     try:
         result = process_page(image, source, ctx, hits)
@@ -86,8 +89,6 @@ def _read_sheet(image: Any, source: SourceRef, hits: list[Any], ctx: Any, logger
         raise
     except Exception as error:  # noqa: BLE001 - a bug on one form must not lose the batch
         return _failed_page(source, error, logger)
-    if _is_blank(result.record):
-        return PageOutcome(result.record, None)
     stored = runtime.blobs().put_image(result.straightened) if result.straightened is not None else None
     return PageOutcome(result.record, stored, time.perf_counter() - started)
 

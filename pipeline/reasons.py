@@ -91,7 +91,7 @@ MESSAGES: dict[ReasonCode, str] = {
     ReasonCode.IDENTITY_UNREADABLE: "Kode QR dan nomor seri formulir tidak terbaca.",
     ReasonCode.IDENTITY_MISMATCH: "Identitas formulir tidak konsisten: {detail}.",
     ReasonCode.DUPLICATE_SERIAL: "Formulir {form_id} nomor seri {serial} sudah pernah diterima "
-    "(berkas {original}).",
+    "({original}).",
     ReasonCode.SERIAL_CONFLICT: "Nomor seri {serial} formulir {form_id} sudah dipakai formulir lain "
     "dengan isi berbeda ({original}, berbeda pada: {fields}); periksa apakah formulir kosong "
     "difotokopi atau nomor serinya salah.",

@@ -146,3 +146,12 @@ def test_a_form_that_breaks_the_reader_loses_only_itself(templates, kopi_home, m
     assert [(o.record.source.sheet, o.record.source.sheets) for o in outcomes] == [(1, 2), (2, 2)]
     assert outcomes[0].record.identity.serial == 300005 and outcomes[0].image_sha256 is not None
     assert outcomes[1].record.status is Status.FAILED
+
+
+def test_staff_are_told_where_in_what_was_sent_a_form_lies():
+    from pipeline.report.display import source_label
+    assert source_label(_source()) == "berkas dua.jpg"
+    pdf_page = _source().model_copy(update={"filename": "pindai.pdf", "page": 2, "pages": 3})
+    assert source_label(pdf_page) == "berkas pindai.pdf, hal. 2 dari 3"
+    second = _source().model_copy(update={"sheet": 2, "sheets": 2})
+    assert source_label(second) == "berkas dua.jpg, formulir ke-2 dari 2 dalam satu gambar"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from pipeline.errors import KopiError
 from pipeline.record import FormRecord, Status, now_wita
+from pipeline.report.display import source_label
 from pipeline.report.privacy import Audience
 from pipeline.report.weekly import KIND_NAMES
 from pipeline.route.lifecycle import RECORD_TRANSITIONS, RecordAction
@@ -31,7 +32,6 @@ from pipeline.store.review import (
 )
 from pipeline.store.workflow import apply_record_action
 from web.deps import context, db, posted_form, reviewer, text
-from pipeline.report.display import source_label
 from web.present import (
     FieldView,
     field_views,

@@ -94,12 +94,6 @@ DISAGREE_CONFIDENCE = 0.5  # below every acceptance threshold: a reviewer decide
 # readers read the sharpened cells, so they are less independent there, but it measured no
 # worse; places must be in the gazetteer).
 SMEARED_TEXT_THRESHOLD = 1.01
-# On a sheet photographed with under 3 px per mm (quality.COARSE_PX_PER_MM: two forms in one
-# chat-forwarded photo get 2.2-3.0 each, a few single chat photos framed in landscape 2.66-3.0)
-# both readers see the same few pixels, so their agreeing is no evidence: free text held there
-# is not read a second time. Measured before the rule on such sheets (the five benchmark sets and
-# the pair set, seed 2043): typed free text accepted on confidence 93 values, none wrong; accepted
-# because the second reader agreed 38, 2 wrong ("dan" for "dari", "Bihatal" for "Bihalal").
 # A free-text value held for want of confidence is read a second time, by another model
 # (ocr/read.py `second_reading`), and accepted when both read it alike, but only on a page
 # whose writer the digit readers found legible (they agree on >= 90 % of its comb cells) and
@@ -129,6 +123,12 @@ SMEARED_TEXT_THRESHOLD = 1.01
 # seeds (23 paragraphs, 13 one-line values), none wrong.
 PROSE_UNKNOWN_ALLOWED = {FieldType.TEXT: 1, FieldType.MULTILINE: 2}
 SECOND_READING_AGREEMENT = 0.9
+# On a sheet photographed with under 3 px per mm (quality.COARSE_PX_PER_MM: two forms in one
+# chat-forwarded photo get 2.2-3.0 each, a few single chat photos framed in landscape 2.66-3.0)
+# both readers see the same few pixels, so their agreeing is no evidence: free text held there
+# is not read a second time. Measured before the rule on such sheets (the five benchmark sets and
+# the pair set, seed 2043): typed free text accepted on confidence 93 values, none wrong; accepted
+# because the second reader agreed 38, 2 wrong ("dan" for "dari", "Bihatal" for "Bihalal").
 _HELD_FOR_CONFIDENCE = frozenset({ReasonCode.FIELD_LOW_CONFIDENCE, ReasonCode.FIELD_PAGE_UNCLEAR})
 
 
@@ -240,7 +240,7 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
                   check: FieldText | None = None, smeared: bool = False, coarse: bool = False) -> FieldValue:
     """One written field, normalised, with its confidence and reasons. `check`: a second
     reader's reading of the field, when one was made (`wants_second_reading`); `coarse`: the
-    sheet was photographed with fewer pixels than the confidence was fitted on."""
+    sheet has under 3 px per mm in the photo, where a second reading does not count."""
     assert f.box is not None
     if empty:
         reasons = (_reason(ReasonCode.FIELD_MISSING, f),) if f.required else ()

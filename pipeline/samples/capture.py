@@ -607,24 +607,25 @@ def scale_shadow_params(phone_params: dict, sx: float, sy: float) -> dict:
     return dict(phone_params, shadow=shadow)
 
 
+def shrink_for_chat(capture: Capture, corners: list[np.ndarray], rng: np.random.Generator) -> tuple[Capture, list[np.ndarray]]:
+    """What a chat app makes of a photo: ~1600 px on the long side, JPEG again at 60-70; the
+    corners of the sheets in it moved along (the capture's own are the first's)."""
+    h, w = capture.image.shape[:2]
+    scale = round(rng.uniform(1500, 1600)) / max(h, w)
+    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
+    small = cv2.resize(capture.image, (nw, nh), interpolation=cv2.INTER_AREA)
+    moved = [np.float32(np.asarray(c, np.float64) * [nw / w, nh / h]) for c in corners]
+    quality = int(rng.integers(60, 71))
+    encoded = encode_jpeg(small, quality)
+    phone = scale_shadow_params(capture.params, nw / w, nh / h) if "shadow" in capture.params else capture.params
+    params = {"phone": phone, "chat_long_side": max(nw, nh), "chat_scale": scale, "jpeg_quality": quality}
+    return Capture(decode_rgb(encoded), encoded, ".jpg", "chat", moved[0], jsonable(params)), moved
+
+
 def simulate_chat(page: np.ndarray, rng: np.random.Generator) -> Capture:
     """A phone photo after a chat app shrank it to ~1600 px and recompressed it (JPEG twice)."""
     photo = simulate_phone(page, rng, long_side=int(rng.integers(1600, 2401)))
-    h, w = photo.image.shape[:2]
-    scale = round(rng.uniform(1500, 1600)) / max(h, w)
-    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
-    small = cv2.resize(photo.image, (nw, nh), interpolation=cv2.INTER_AREA)
-    corners = photo.page_corners.astype(np.float64) * [nw / w, nh / h]
-    quality = int(rng.integers(60, 71))
-    encoded = encode_jpeg(small, quality)
-    params = {
-        "phone": scale_shadow_params(photo.params, nw / w, nh / h),
-        "chat_long_side": max(nw, nh),
-        "chat_scale": scale,
-        "jpeg_quality": quality,
-    }
-    return Capture(decode_rgb(encoded), encoded, ".jpg", "chat", np.float32(corners),
-                   jsonable(params))
+    return shrink_for_chat(photo, [photo.page_corners], rng)[0]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -692,19 +693,6 @@ def simulate_pair(pages: list[np.ndarray], rng: np.random.Generator, mm: float, 
     encoded = encode_jpeg(image, quality)
     capture = Capture(decode_rgb(encoded), encoded, ".jpg", "phone", np.float32(turned[0]), jsonable(params))
     return capture, [np.float32(c) for c in turned]
-
-
-def shrink_for_chat(capture: Capture, corners: list[np.ndarray], rng: np.random.Generator) -> tuple[Capture, list[np.ndarray]]:
-    """What a chat app makes of a photo: ~1600 px on the long side, JPEG again at 60-70."""
-    h, w = capture.image.shape[:2]
-    scale = round(rng.uniform(1500, 1600)) / max(h, w)
-    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
-    small = cv2.resize(capture.image, (nw, nh), interpolation=cv2.INTER_AREA)
-    moved = [np.float32(np.asarray(c, np.float64) * [nw / w, nh / h]) for c in corners]
-    quality = int(rng.integers(60, 71))
-    encoded = encode_jpeg(small, quality)
-    params = {"phone": capture.params, "chat_long_side": max(nw, nh), "chat_scale": scale, "jpeg_quality": quality}
-    return Capture(decode_rgb(encoded), encoded, ".jpg", "chat", moved[0], jsonable(params)), moved
 
 
 # ------------------------------------------------------------------------------------------------

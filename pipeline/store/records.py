@@ -114,7 +114,7 @@ def _as_duplicate(record: FormRecord, original: Record) -> FormRecord:
                                          "reasons": record.reasons + (reason,)})
     reason = Reason.of(ReasonCode.DUPLICATE_SERIAL, form_id=record.identity.form_id,
                        serial=record.identity.serial_text,
-                       original=source_label(first.source).removeprefix("berkas "))
+                       original=source_label(first.source))
     return record.model_copy(update={"status": Status.DUPLICATE, "reasons": record.reasons + (reason,)})
 
 

@@ -75,6 +75,10 @@ def test_every_page_becomes_a_record_and_bad_files_become_exceptions(batch, rows
                 row = rows[(truth["file"], page["page"], page.get("sheet", 1))]
                 assert row["status"] != "failed", (truth["file"], row["reasons"])
                 assert (row["form_id"], int(row["serial"])) == (page["form_id"], page["serial"])
+                received = next(e for e in row["history"] if e["action"] == "received")
+                assert received["note"].startswith(f"berkas {truth['file']}")
+                if page.get("pair"):  # each of two forms in one photo says which it is
+                    assert received["note"].endswith(f"formulir ke-{page['sheet']} dari 2 dalam satu gambar")
         else:
             row = rows[(truth["file"], 1, 1)]
             assert row["status"] == "failed"

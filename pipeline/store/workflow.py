@@ -8,7 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pipeline.errors import KopiError
-from pipeline.record import Route, RouteKind, Status, now_wita
+from pipeline.record import FormRecord, Route, RouteKind, Status, now_wita
+from pipeline.report.display import source_label
 from pipeline.route.lifecycle import (
     IllegalTransition,
     ItemAction,
@@ -185,8 +186,8 @@ def record_intake(session: Session, record: Record, routes: tuple[Route, ...]) -
     status = Status(record.status)
     if status in (Status.ROUTED, Status.NEEDS_REVIEW):
         record.tracking_number = next_tracking_number(session, record.received_at.year)
-    add_event(session, record, "received", SYSTEM, None, Status.RECEIVED.value, record.page.document.filename
-              if record.page and record.page.document else None)
+    add_event(session, record, "received", SYSTEM, None, Status.RECEIVED.value,
+              source_label(FormRecord.model_validate(record.data).source))
     if status in (Status.ROUTED, Status.NEEDS_REVIEW):
         action = RecordAction.ROUTE if status is Status.ROUTED else RecordAction.HOLD
         add_event(session, record, action.value, SYSTEM, Status.RECEIVED.value, status.value)

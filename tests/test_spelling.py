@@ -27,6 +27,7 @@ WORDS = lexicon()
     ("MINSSU", "MINGGU"),  # two confusions away: a handwritten G read as S, twice
     ("Ji Veteran", "Jl. Veteran"),  # the abbreviation's dot lost, at the start of an address
     ("JL SEMANGAT DALAM", "Jl. SEMANGAT DALAM"),  # the same in capitals
+    ("Gg Harapan", "Gg. Harapan"),  # a gang's too
     ("GG, MAWAR", "Gg. MAWAR"),  # the dot read as a comma
     ("Fatayat NU Purwosari Jl", "Fatayat NU Purwosari II"),  # a roman II at the end, its I read as J
     ("Depan Jl Veteran", "Depan Jl Veteran"),  # a street in the middle stays
@@ -129,6 +130,8 @@ def test_words_that_begin_with_o_are_not_suspected(text):
      "Jalan beton sudah pecah. Bulan lalu seorang anak jatuh"),
     ("Sudah diusulkan ke desa tiga tahun perturut-turut",  # a hand's b read as p by both models
      "Sudah diusulkan ke desa tiga tahun berturut-turut"),
+    ("Mohon pipa dipasang ulang dan sambungan bocor diaanti",  # a g that lost its tail
+     "Mohon pipa dipasang ulang dan sambungan bocor diganti"),
 ])
 def test_a_word_a_slip_away_from_a_much_commoner_one_holds_the_paragraph(gazetteer, read, likelier):
     template = default_templates().get("KIM-02")

@@ -50,6 +50,9 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("cl", "d"), ("d", "cl"), ("n", "ri"), ("ri", "n"), ("y", "g"), ("g", "y"), ("s", "g"), ("g", "s"),
     ("s", "c"), ("s", "p"), ("p", "s"), ("g", "d"), ("d", "g"), ("j", "l"), ("l", "j"), ("f", "t"),
     ("t", "f"), ("n", "h"), ("h", "n"), ("p", "d"), ("o", "e"), ("e", "o"), ("p", "b"), ("b", "p"),
+    # A g whose tail the crop or a smear lost ("diaanti", "Gudana", "Yana"): on the twelve
+    # training seeds' readings it doubted 37 more misread values and no right one.
+    ("a", "g"),
 )
 GAP = 2.0  # the other word is at least 100 times commoner
 COMMON = 3.0  # and common in its own right (about 1 in a million words)

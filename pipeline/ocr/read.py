@@ -21,7 +21,7 @@ from pipeline.ocr.letter_q import restore_q
 from pipeline.ocr.motion import CHECK_NOISE_TO_SIGNAL, Smear, find_smear, undo_smear
 from pipeline.ocr.marks import MarkHit, PageLocation, detect_marks, locate_page, straighten
 from pipeline.ocr.outline import identify_by_title
-from pipeline.ocr.omr import ChoiceReading, read_choice
+from pipeline.ocr.omr import ChoiceReading, read_choices
 from pipeline.ocr.quality import PageQuality, assess_image, assess_page, is_blank
 from pipeline.ocr.register import register
 from pipeline.ocr.tesseract import CHECK_LANG, read_words
@@ -212,7 +212,7 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
     clock.lap("smear")
     texts, empty = _read_fields(text_page, template)
     clock.lap("ocr")
-    choices = {f.name: read_choice(page, f) for f in template.fields if f.type.is_choice}
+    choices = read_choices(page, template)
     clock.lap("omr")
     color = is_color_page(page)
     signatures = {f.name: read_signature(page, f, color)

@@ -48,7 +48,7 @@ CAPTURE_CODES = {"capture_blurry": "blur", "capture_dark": "dark", "capture_glar
 
 
 def generate(pages: int, seed: int, handwriting: float, hard: bool = False, curl: float = 0.0,
-             pairs: float = 0.0) -> Path:
+             pairs: float = 0.0, unmarked: float = 0.0) -> Path:
     from pipeline.samples.generate import GENERATOR_VERSION
 
     kind = f"hard{HARD_VERSION}" if hard else "set"
@@ -56,6 +56,8 @@ def generate(pages: int, seed: int, handwriting: float, hard: bool = False, curl
         kind += f"-curl{int(curl * 100)}"
     if pairs:
         kind += f"-pair{int(pairs * 100)}"
+    if unmarked:
+        kind += f"-unm{int(unmarked * 100)}"
     target = WORK / f"{kind}-g{GENERATOR_VERSION}-s{seed}-p{pages}-h{int(handwriting * 100)}"
     if (target / "_truth" / "manifest.json").exists():
         return target
@@ -74,6 +76,8 @@ def generate(pages: int, seed: int, handwriting: float, hard: bool = False, curl
         extra["curl_share"] = curl
     if pairs:
         extra["pair_share"] = pairs
+    if unmarked:
+        extra["unmarked_share"] = unmarked
     write_sample_set(target, ctx, pages, first_serial=200_000 + seed % 1000 * 100,
                      handwriting_share=handwriting, **extra)
     return target
@@ -286,6 +290,9 @@ def _unmarked(page: dict, row: dict | None, per: dict, errors: list, file: str) 
     bucket["serial_read"] += int(identified and int((row or {}).get("serial") or 0) == page["serial"])
     bucket["routed"] += int(row is not None and row["status"] == "routed")
     bucket["failed"] += int(row is None or row["status"] == "failed")
+    if page.get("pair"):  # one of two in a photo: found as its own sheet, in its place
+        bucket["in_pairs"] += 1
+        bucket["in_pairs_identified"] += int(identified)
     if not identified:
         errors.append({"file": file, "page": page["page"], "what": "unmarked form not identified by title",
                        "got": [r["code"] for r in (row or {}).get("reasons", [])]})
@@ -478,10 +485,12 @@ def main() -> None:
                         "one edge lifted off the table (pipeline/samples/capture.py curl_page)")
     parser.add_argument("--pairs", type=float, default=0.0, help="share of the plain phone and chat "
                         "photos taken together with the next one: two forms in one photo")
+    parser.add_argument("--unmarked", type=float, default=0.0, help="share of the photos (of one sheet or "
+                        "two) showing forms without marks or QR; the hard set has its own")
     parser.add_argument("--name", help="write bench/NAME.json and NAME.md instead (another seed's run "
                         "beside the committed ones)")
     args = parser.parse_args()
-    inbox = generate(args.pages, args.seed, args.handwriting, args.hard, args.curl, args.pairs)
+    inbox = generate(args.pages, args.seed, args.handwriting, args.hard, args.curl, args.pairs, args.unmarked)
     os.environ["KOPI_NOW"] = arrival(inbox)
     home = Path(tempfile.mkdtemp(prefix="kopi-bench-"))
     summary, wall = run_flow(inbox, home)
@@ -499,7 +508,7 @@ def main() -> None:
         "set": {"dir": str(inbox.relative_to(HERE.parent)), "pages": pages, "seed": args.seed,
                 "handwriting_share": args.handwriting, "hard": args.hard,
                 "defect_share": HARD_DEFECTS if args.hard else 0, "duplex_share": HARD_DUPLEX if args.hard else 0,
-                "curl_share": args.curl, "pair_share": args.pairs},
+                "curl_share": args.curl, "pair_share": args.pairs, "unmarked_share": args.unmarked},
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "speed": {
             "flow_wall_seconds": round(wall, 1),
@@ -619,6 +628,9 @@ def markdown(report: dict) -> str:
         lines += ["", f"Forms without marks or QR: {u.get('identified_by_title', 0)} of {u['pages']} identified "
                   f"by title ({u.get('serial_read', 0)} with the serial read right), {u.get('routed', 0)} routed "
                   f"without review, {u.get('failed', 0)} failed."]
+        if u.get("in_pairs"):
+            lines[-1] += (f" Of these, {u['in_pairs']} shared a photo with another form: "
+                          f"{u.get('in_pairs_identified', 0)} read as their own sheet and identified.")
     lines += ["", "Typed-fill forms that should have been routed but went to review, by reason and field:", ""]
     lines += [f"- {k}: {v}" for k, v in list(report["held_back"].items())[:15]]
     return "\n".join(lines) + "\n"

@@ -17,7 +17,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -25,8 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows import progress, runtime
 from pipeline import ingest
 from pipeline.errors import InputError, ToolTimeout
-from pipeline.ocr.marks import MarkHit
-from pipeline.pages import Context, failed_record, process_page, sheets_on
+from pipeline.pages import Context, Sheet, failed_record, process_page, sheets_on
 from pipeline.reasons import ReasonCode
 from pipeline.record import SourceRef, Status, now_wita
 from pipeline.store.models import IntakeRun
@@ -69,8 +67,8 @@ def _read_pages(data: bytes, source: SourceRef, logger: logging.Logger) -> list[
         except Exception as error:  # noqa: BLE001 - one bad page must not lose the batch
             outcomes.append(_failed_page(page_source, error, logger))
             continue
-        for sheet_source, hits in sheets:  # each form on its own: one failing loses only itself
-            outcome = _read_sheet(image, sheet_source, hits, ctx, logger)
+        for sheet in sheets:  # each form on its own: one failing loses only itself
+            outcome = _read_sheet(sheet, ctx, logger)
             if len(sheets) == 1 and _is_blank(outcome.record) and source.pages > 1:
                 blanks.append(outcome)  # the back of a duplex scan
             else:
@@ -80,15 +78,14 @@ def _read_pages(data: bytes, source: SourceRef, logger: logging.Logger) -> list[
     return outcomes or blanks[:1]  # an all-blank PDF is still recorded, once, as blank
 
 
-def _read_sheet(image: np.ndarray, source: SourceRef, hits: list[MarkHit], ctx: Context,
-                logger: logging.Logger) -> PageOutcome:
+def _read_sheet(sheet: Sheet, ctx: Context, logger: logging.Logger) -> PageOutcome:
     started = time.perf_counter()
     try:
-        result = process_page(image, source, ctx, hits)
+        result = process_page(sheet.image, sheet.source, ctx, sheet.hits)
     except ToolTimeout:
         raise
     except Exception as error:  # noqa: BLE001 - a bug on one form must not lose the batch
-        return _failed_page(source, error, logger)
+        return _failed_page(sheet.source, error, logger)
     stored = runtime.blobs().put_image(result.straightened) if result.straightened is not None else None
     return PageOutcome(result.record, stored, time.perf_counter() - started)
 

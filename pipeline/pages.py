@@ -10,14 +10,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.errors import InputError, ToolTimeout
+from pipeline.errors import InputError, MarksNotFound, ToolTimeout
 from pipeline.extract.build import build_record, second_reading_fields
 from pipeline.extract.capture import check_capture
 from pipeline.extract.category import decide_category
 from pipeline.extract.checks import check_fields, check_preprinted_village
 from pipeline.forms.registry import TemplateSet
 from pipeline.gazetteer import Gazetteer
-from pipeline.ocr.marks import MarkHit, detect_marks, split_sheets
+from pipeline.ocr.marks import MarkHit, detect_marks, fit_page, split_sheets
+from pipeline.ocr.outline import identify_by_title, sheet_regions
 from pipeline.ocr.read import PX_PER_MM, read_page, second_reading
 from pipeline.record import FormRecord, Reason, SourceRef, Status
 from pipeline.route.config import RoutingConfig
@@ -46,14 +47,36 @@ def failed_record(source: SourceRef, error: InputError) -> FormRecord:
                       reasons=(Reason.of(error.reason, **error.params),))
 
 
-def sheets_on(image: np.ndarray, source: SourceRef, ctx: Context) -> list[tuple[SourceRef, list[MarkHit]]]:
-    """The forms on one page image, each with its source (`sheet` k of n, in reading order) and
-    its own marks: a photo of two sheets side by side gives two."""
-    groups = split_sheets(detect_marks(image), ctx.templates)
-    if len(groups) == 1:
-        return [(source, list(groups[0]))]
-    return [(source.model_copy(update={"sheet": n, "sheets": len(groups)}), list(group))
-            for n, group in enumerate(groups, start=1)]
+@dataclass(frozen=True)
+class Sheet:
+    """One form on a page image: its source, the pixels to read and, when the photo holds
+    several marked forms, its own marks (None: found in `image` by the reader)."""
+
+    source: SourceRef
+    image: np.ndarray
+    hits: list[MarkHit] | None = None
+
+
+def sheets_on(image: np.ndarray, source: SourceRef, ctx: Context) -> list[Sheet]:
+    """The forms on one page image, each with its source (`sheet` k of n, in reading order): a
+    photo of two sheets side by side gives two. Marked sheets are told apart by their marks;
+    sheets without marks that lie apart, by their outlines (each then read from its own part of
+    the photo, found and named by its outline and title)."""
+    hits = detect_marks(image)
+    groups = split_sheets(hits, ctx.templates)
+    if len(groups) > 1:
+        return [Sheet(source.model_copy(update={"sheet": n, "sheets": len(groups)}), image, list(group))
+                for n, group in enumerate(groups, start=1)]
+    try:
+        fit_page(list(groups[0]), ctx.templates)
+    except MarksNotFound:
+        # Only sheets whose title names a form count: a photo of something else, or a blank
+        # page, can show two bright patches too, and must stay one failed page.
+        regions = [r for r in sheet_regions(image) if identify_by_title(image[r], ctx.templates) is not None]
+        if len(regions) > 1:
+            return [Sheet(source.model_copy(update={"sheet": n, "sheets": len(regions)}), image[region])
+                    for n, region in enumerate(regions, start=1)]
+    return [Sheet(source, image, list(groups[0]))]
 
 
 def process_page(image: np.ndarray, source: SourceRef, ctx: Context,

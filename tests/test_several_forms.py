@@ -11,7 +11,7 @@ from pipeline.ocr.marks import MarkHit, count_sheets, detect_marks, split_sheets
 from pipeline.ocr.poppler import rasterize_page
 from pipeline.pages import Context, process_page, sheets_on
 from pipeline.reasons import ReasonCode
-from pipeline.record import Identity, SourceRef
+from pipeline.record import Identity, SourceRef, Status
 
 
 def _sheet(templates, form_id: str, serial: int) -> np.ndarray:
@@ -37,7 +37,7 @@ def _source() -> SourceRef:
 def test_a_photo_of_two_forms_gives_a_record_for_each_sheet(templates, gazetteer, routing, pair):
     photo = _side_by_side(_sheet(templates, pair[0], 300001), _sheet(templates, pair[1], 300002))
     ctx = Context(templates, gazetteer, routing)
-    results = [process_page(photo, sheet, ctx, hits) for sheet, hits in sheets_on(photo, _source(), ctx)]
+    results = [process_page(s.image, s.source, ctx, s.hits) for s in sheets_on(photo, _source(), ctx)]
     assert [(r.record.source.sheet, r.record.source.sheets) for r in results] == [(1, 2), (2, 2)]
     # In reading order (left to right), each from its own sheet: its QR agrees with its marks.
     assert [(r.record.identity.form_id, r.record.identity.serial) for r in results] == \
@@ -155,3 +155,46 @@ def test_staff_are_told_where_in_what_was_sent_a_form_lies():
     assert source_label(pdf_page) == "berkas pindai.pdf, hal. 2 dari 3"
     second = _source().model_copy(update={"sheet": 2, "sheets": 2})
     assert source_label(second) == "berkas dua.jpg, formulir ke-2 dari 2 dalam satu gambar"
+
+
+@pytest.mark.parametrize("forms", [("KIM-02", "KIM-01", "KIM-02"), ("KIM-02", "KIM-02", "KIM-02")])
+def test_three_forms_in_one_photo_are_three_records_in_order(templates, gazetteer, routing, forms):
+    serials = (300011, 300012, 300013)
+    photo = _side_by_side(*(_sheet(templates, form, s) for form, s in zip(forms, serials, strict=True)))
+    ctx = Context(templates, gazetteer, routing)
+    sheets = sheets_on(photo, _source(), ctx)
+    assert [(s.source.sheet, s.source.sheets) for s in sheets] == [(1, 3), (2, 3), (3, 3)]
+    results = [process_page(s.image, s.source, ctx, s.hits) for s in sheets]
+    assert [r.record.identity.serial for r in results] == list(serials)
+
+
+def _unmarked(templates, form_id: str, serial: int) -> np.ndarray:
+    import cv2
+
+    from pipeline.samples.generate import SAMPLE_DPI, _erase_marks
+
+    t = templates.get(form_id)
+    page = rasterize_page(render_forms(t, [Identity(form_id=form_id, version=t.version, serial=serial)]), 1,
+                          SAMPLE_DPI)
+    copy = _erase_marks(page, t)  # a grey photocopy without marks or QR
+    return cv2.resize(copy, None, fx=100 / SAMPLE_DPI, fy=100 / SAMPLE_DPI, interpolation=cv2.INTER_AREA)
+
+
+def test_two_forms_without_marks_in_one_photo_are_two_records_for_review(templates, gazetteer, routing):
+    """Photocopies of an older version, photographed together: each sheet is found by its own
+    outline and named by its own title, and each waits for a reviewer; neither is lost."""
+    photo = _side_by_side(_unmarked(templates, "KIM-01", 300021), _unmarked(templates, "KIM-02", 300022))
+    ctx = Context(templates, gazetteer, routing)
+    sheets = sheets_on(photo, _source(), ctx)
+    assert [(s.source.sheet, s.source.sheets, s.hits) for s in sheets] == [(1, 2, None), (2, 2, None)]
+    records = [process_page(s.image, s.source, ctx, s.hits).record for s in sheets]
+    assert [r.identity.form_id for r in records] == ["KIM-01", "KIM-02"]
+    for r in records:
+        assert ReasonCode.FORM_UNMARKED in [x.code for x in r.all_reasons()]
+        assert r.status is Status.NEEDS_REVIEW
+
+
+def test_one_form_without_marks_is_one_sheet(templates, gazetteer, routing):
+    photo = _side_by_side(_unmarked(templates, "KIM-02", 300023))
+    sheets = sheets_on(photo, _source(), Context(templates, gazetteer, routing))
+    assert len(sheets) == 1 and sheets[0].image is photo and sheets[0].source.sheets == 1

@@ -60,6 +60,49 @@ def find_sheets(image: np.ndarray) -> list[np.ndarray]:
     return [q / scale for q in found]
 
 
+# Several sheets in one photo without marks to tell them apart: each bright, solid, A4-shaped
+# blob of at least this share of the photo is one (two sheets side by side cover 25-35 % each).
+MIN_SHEET_SHARE = 0.08
+MIN_SOLIDITY = 0.9  # of its convex hull: a sheet is convex; a cloth's light patches are not
+SHEET_RATIO = (1.2, 1.7)  # A4's long side over its short: 1.41, foreshortened by the camera
+REGION_MARGIN = 0.04  # of the sheet's size, kept around it so its outline stays in the crop
+
+
+def sheet_regions(image: np.ndarray) -> list[tuple[slice, slice]]:
+    """Where each sheet lies (rows, columns of `image`) when the photo shows two or more sheets
+    apart from each other, in reading order along the line they lie on (as `marks.split_sheets`
+    numbers them); empty for a photo of one sheet, or of sheets that touch."""
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    scale = min(WORK_LONG_SIDE / max(gray.shape[:2]), 1.0)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    _, mask = cv2.threshold(cv2.GaussianBlur(small, (5, 5), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    side = int(0.045 * max(small.shape))  # as in find_sheets: a table-cloth's squares cut off
+    alone = cv2.morphologyEx(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8)),
+                             cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
+    contours, _ = cv2.findContours(alone, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    boxes = []
+    for contour in contours:
+        area = cv2.contourArea(contour)
+        if area < MIN_SHEET_SHARE * small.size or area < MIN_SOLIDITY * cv2.contourArea(cv2.convexHull(contour)):
+            continue
+        w, h = cv2.minAreaRect(contour)[1]
+        if not SHEET_RATIO[0] <= max(w, h) / max(min(w, h), 1.0) <= SHEET_RATIO[1]:
+            continue
+        boxes.append(cv2.boundingRect(contour))
+    if len(boxes) < 2:
+        return []
+    centres = np.array([[x + w / 2, y + h / 2] for x, y, w, h in boxes])
+    axis = int(np.argmax(np.ptp(centres, axis=0)))
+    regions = []
+    for i in np.argsort(centres[:, axis], kind="stable"):
+        x, y, w, h = boxes[i]
+        pad = REGION_MARGIN * max(w, h)
+        y0, y1 = int(max(0, (y - pad) / scale)), int(min(gray.shape[0], (y + h + pad) / scale))
+        x0, x1 = int(max(0, (x - pad) / scale)), int(min(gray.shape[1], (x + w + pad) / scale))
+        regions.append((slice(y0, y1), slice(x0, x1)))
+    return regions
+
+
 def _fill_largest_quad(edges: np.ndarray) -> np.ndarray:
     """A mask of the largest four-cornered closed edge (the sheet's border), empty if none."""
     contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)

@@ -170,15 +170,15 @@ def _repeats(files: list[FileSpec], seed: int, share: float, count: int) -> list
 
 
 def _unmarked(files: list[FileSpec], seed: int, share: float) -> list[FileSpec]:
-    """Photos (of sheets sent only once) of forms whose marks and QR are missing."""
+    """Photos (of sheets sent only once) of forms whose marks and QR are missing; a photo of two
+    sheets shows two such forms."""
     rng = np.random.default_rng([seed, 1_000_011])
     serials = [p.serial for f in files for p in f.pages]
     out = []
     for f in files:
-        page = f.pages[0] if f.pages else None
-        if (f.kind == "image" and page is not None and not page.defect and serials.count(page.serial) == 1
-                and rng.random() < share):
-            f = replace(f, name=f"{f.name}_tanpa_tanda", pages=(replace(page, unmarked=True),))
+        if (f.kind in ("image", "pair") and f.pages and not any(p.defect for p in f.pages)
+                and all(serials.count(p.serial) == 1 for p in f.pages) and rng.random() < share):
+            f = replace(f, name=f"{f.name}_tanpa_tanda", pages=tuple(replace(p, unmarked=True) for p in f.pages))
         out.append(f)
     return out
 

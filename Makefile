@@ -66,6 +66,7 @@ bench-more: setup
 	$(PY) -m bench.intake --pages 100 --seed 2041 --curl 1 --name curl-s2041
 	$(PY) -m bench.intake --pages 100 --seed 2043 --pairs 1 --name pair-s2043
 	$(PY) -m bench.intake --pages 100 --seed 2045 --pairs 1 --name pair-s2045
+	$(PY) -m bench.intake --pages 100 --seed 2047 --pairs 1 --unmarked 0.5 --name pairunm-s2047
 
 # Refits pipeline/data/calibration/fields.json on training seeds the benchmarks never use.
 calibrate: setup

@@ -56,7 +56,8 @@ bench: setup
 # Three more hard sets (400 photos each, ~8 min each with generation), a set whose photos
 # all show a sheet with one edge lifted (curl-s2041, ~4 min), and two sets whose phone and chat
 # photos show two forms each (pair-s2043, where the coarse-sheet rule was chosen, and pair-s2045,
-# first run after it; ~4 min each), written beside the committed ones: 2031's misreads were studied once (they led to two doubts in plausible.py and
+# first run after it; ~4 min each), and one where half the photos, of one form or two, show
+# forms without marks (pairunm-s2047), written beside the committed ones: 2031's misreads were studied once (they led to two doubts in plausible.py and
 # spelling.py), 2033's once too (the word floor, the RT 9 doubt); 2035 was first run with the
 # reader as of the session that added it, and nothing was changed for what it showed.
 bench-more: setup

@@ -161,7 +161,9 @@ def compare(inbox: Path, rows: dict[tuple[str, int, int], dict]) -> dict[str, An
             row = rows.get((truth["file"], page["page"], page.get("sheet", 1)))
             defect = page.get("defect")
             if page.get("unmarked"):  # judged on being recognised and held, not on its values
-                _unmarked(page, row, per, errors, truth["file"])
+                # A photo of two read as one has a record for sheet 1 only: that is no split.
+                split = not page.get("pair") or (truth["file"], page["page"], 2) in rows
+                _unmarked(page, row if split else None, per, errors, truth["file"])
                 continue
             if defect:  # photos that should be retaken: judged on the gate, kept out of the rest
                 keys = [f"defect={defect}", "defect=any"]
@@ -281,7 +283,8 @@ def _compare_repeat(pair: list[tuple[str, dict]], rows: dict, per: dict, errors:
 
 
 def _unmarked(page: dict, row: dict | None, per: dict, errors: list, file: str) -> None:
-    """A form without marks or QR must be recognised by its title and never routed unseen."""
+    """A form without marks or QR must be recognised by its title and never routed unseen; one
+    of two in a photo, read as its own sheet (`row` None when the photo was not split)."""
     bucket = per["unmarked"]
     bucket["pages"] += 1
     found = [r for r in (row or {}).get("reasons", []) if r["code"] == "form_unmarked"]
@@ -294,7 +297,8 @@ def _unmarked(page: dict, row: dict | None, per: dict, errors: list, file: str) 
         bucket["in_pairs"] += 1
         bucket["in_pairs_identified"] += int(identified)
     if not identified:
-        errors.append({"file": file, "page": page["page"], "what": "unmarked form not identified by title",
+        errors.append({"file": file, "page": page["page"], "sheet": page.get("sheet", 1),
+                       "what": "unmarked form not identified by title",
                        "got": [r["code"] for r in (row or {}).get("reasons", [])]})
 
 
@@ -508,7 +512,8 @@ def main() -> None:
         "set": {"dir": str(inbox.relative_to(HERE.parent)), "pages": pages, "seed": args.seed,
                 "handwriting_share": args.handwriting, "hard": args.hard,
                 "defect_share": HARD_DEFECTS if args.hard else 0, "duplex_share": HARD_DUPLEX if args.hard else 0,
-                "curl_share": args.curl, "pair_share": args.pairs, "unmarked_share": args.unmarked},
+                "curl_share": args.curl, "pair_share": args.pairs,
+                "unmarked_share": HARD_UNMARKED if args.hard and not args.unmarked else args.unmarked},
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "speed": {
             "flow_wall_seconds": round(wall, 1),

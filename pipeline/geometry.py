@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -53,3 +55,12 @@ class Box(BaseModel):
 
 # A Box field that also accepts the compact YAML form [x, y, w, h].
 BoxIn = Annotated[Box, BeforeValidator(_box_from_list)]
+
+
+def reading_order(centres: np.ndarray) -> list[int]:
+    """The order in which sheets lying in a row are read: along the line their centres spread
+    most (left to right, or top to bottom, as the photo's pixels lie). `centres`: n x 2 (x, y)."""
+    centres = np.asarray(centres, dtype=np.float64).reshape(-1, 2)
+    axis = int(np.argmax(np.ptp(centres, axis=0)))
+    return [int(i) for i in np.argsort(centres[:, axis], kind="stable")]
+

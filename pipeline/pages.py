@@ -19,6 +19,7 @@ from pipeline.forms.registry import TemplateSet
 from pipeline.gazetteer import Gazetteer
 from pipeline.ocr.marks import MarkHit, detect_marks, fit_page, split_sheets
 from pipeline.ocr.outline import identify_by_title, sheet_regions
+from pipeline.ocr.quality import is_blank
 from pipeline.ocr.read import PX_PER_MM, read_page, second_reading
 from pipeline.record import FormRecord, Reason, SourceRef, Status
 from pipeline.route.config import RoutingConfig
@@ -49,8 +50,9 @@ def failed_record(source: SourceRef, error: InputError) -> FormRecord:
 
 @dataclass(frozen=True)
 class Sheet:
-    """One form on a page image: its source, the pixels to read and, when the photo holds
-    several marked forms, its own marks (None: found in `image` by the reader)."""
+    """One form on a page image: its source, the pixels to read (the whole page, or the part an
+    unmarked sheet lies on) and the marks found there (None: left to the reader to find; of a
+    photo holding several marked forms, this sheet's own)."""
 
     source: SourceRef
     image: np.ndarray
@@ -70,6 +72,8 @@ def sheets_on(image: np.ndarray, source: SourceRef, ctx: Context) -> list[Sheet]
     try:
         fit_page(list(groups[0]), ctx.templates)
     except MarksNotFound:
+        if is_blank(image):  # a duplex scan's back: nothing to look for
+            return [Sheet(source, image, list(groups[0]))]
         # Only sheets whose title names a form count: a photo of something else, or a blank
         # page, can show two bright patches too, and must stay one failed page.
         regions = [r for r in sheet_regions(image) if identify_by_title(image[r], ctx.templates) is not None]

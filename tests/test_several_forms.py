@@ -198,3 +198,18 @@ def test_one_form_without_marks_is_one_sheet(templates, gazetteer, routing):
     photo = _side_by_side(_unmarked(templates, "KIM-02", 300023))
     sheets = sheets_on(photo, _source(), Context(templates, gazetteer, routing))
     assert len(sheets) == 1 and sheets[0].image is photo and sheets[0].source.sheets == 1
+
+
+def test_bright_sheets_that_are_not_forms_stay_one_page(templates, gazetteer, routing):
+    """Two A4-shaped sheets of paper without a form's title (a letter beside a notebook) are not
+    split: the photo stays one page, which fails as one."""
+    blank = np.full((1169, 827, 3), 245, np.uint8)
+    blank[200:260, 100:700] = 40  # some print, but no title of a form
+    photo = _side_by_side(blank, blank.copy())
+    from pipeline.ocr.outline import sheet_regions
+
+    assert len(sheet_regions(photo)) == 2  # two sheets lie apart ...
+    ctx = Context(templates, gazetteer, routing)
+    sheets = sheets_on(photo, _source(), ctx)
+    assert len(sheets) == 1 and sheets[0].image is photo  # ... but neither is titled as a form
+    assert process_page(photo, sheets[0].source, ctx, sheets[0].hits).record.status is Status.FAILED

@@ -32,14 +32,14 @@ def form_digest(template: Template) -> str:
 
 def _cached(kind: str, template: Template, px_per_mm: float, make) -> np.ndarray:
     key = (kind, form_digest(template), px_per_mm)
-    if key not in _CACHE:
+    image = _CACHE.get(key)  # one lookup: the other page's thread may clear the cache meanwhile
+    if image is None:
         if len(_CACHE) > 16:
             _CACHE.clear()
         image = make()
         image.setflags(write=False)
         _CACHE[key] = image
-        return image
-    return _CACHE[key]
+    return image
 
 
 def blank_gray(template: Template, px_per_mm: float) -> np.ndarray:

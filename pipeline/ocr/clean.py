@@ -43,13 +43,19 @@ class Page:
     def color(self, box: Box) -> np.ndarray:
         return self.rgb[self.slice(box)]
 
-    def handwriting(self, box: Box) -> np.ndarray:
+    def handwriting(self, box: Box, shift: tuple[int, int] = (0, 0)) -> np.ndarray:
         """The flattened crop with the form's own print and bare paper turned white: what is
-        left is what somebody wrote, stamped or smudged."""
-        sl = self.slice(box)
-        out = self.flat[sl].copy()
+        left is what somebody wrote, stamped or smudged. `shift`: (dx, dy) pixels from the box's
+        place to where the page's print of it was found (the print mask moves with it; a shift
+        that would leave the page is not taken)."""
+        rows, cols = self.slice(box)
+        dx, dy = shift
+        h, w = self.flat.shape
+        if rows.start + dy < 0 or cols.start + dx < 0 or rows.stop + dy > h or cols.stop + dx > w:
+            dx = dy = 0
+        out = self.flat[rows.start + dy:rows.stop + dy, cols.start + dx:cols.stop + dx].copy()
         if self.printed is not None:
-            out[self.printed[sl]] = 255
+            out[self.printed[rows, cols]] = 255
         out[out > PAPER_LEVEL] = 255
         return out
 

@@ -20,6 +20,7 @@ import numpy as np
 from pipeline.errors import MarksNotFound
 from pipeline.forms.registry import TemplateSet
 from pipeline.forms.template import Template
+from pipeline.geometry import reading_order
 
 DETECT_MAX_SIDE = 2400  # larger photos are searched downscaled; markers stay > 40 px wide
 MIN_MARKS = 2
@@ -189,9 +190,7 @@ def split_sheets(hits: list[MarkHit], templates: TemplateSet) -> list[tuple[Mark
         left = [h for h in left if not _on_sheet(h, location)]
     if len(found) < seen:
         return [tuple(hits)]
-    centres = np.array([page_centre(loc) for loc in found])
-    axis = int(np.argmax(np.ptp(centres, axis=0)))
-    return [found[i].marks for i in np.argsort(centres[:, axis], kind="stable")]
+    return [found[i].marks for i in reading_order(np.array([page_centre(loc) for loc in found]))]
 
 
 def _on_sheet(hit: MarkHit, location: PageLocation) -> bool:

@@ -43,11 +43,11 @@ SAMPLES = 12_000  # pixels near print the fit uses; more changed no estimate on 
 # ... and found for each part of the page on its own: a sheet not lying flat sits off the form
 # by different amounts in different parts, and one offset for the whole page let that spread
 # look like a line blur. On seed 2041's 70 curled photos, one offset: 18 pages sharpened, 14 of
-# them with no smear or the wrong one; 3 x 4 parts: 8, 1; 4 x 6 parts (35 x 50 mm): 8, 1, with
-# smears found closer to the truth. On seed 2031's 162 flat phone photos the decisions did not
-# change (23 of 31 smeared pages sharpened, no other).
+# them with no smear or the wrong one; 3 x 4 parts: 8, 1; 4 x 6 parts (52 x 50 mm on A4): 8, 1,
+# with smears found closer to the truth. On seed 2031's 162 flat phone photos the decisions did
+# not change (23 of 31 smeared pages sharpened, no other).
 TILES = (4, 6)  # columns, rows
-MIN_TILE_SAMPLES = 300
+MIN_TILE_SAMPLES = 300  # a part with fewer samples (little print away from the boxes) is not used
 BOX_MARGIN_MM = 3.0  # writing, ticks and stamps can spill this far past a box
 # A smear worth undoing: long enough to double a letter's edges, and explaining the print
 # clearly better than any defocus. Measured on seed 2031's typed phone photos (79): none without

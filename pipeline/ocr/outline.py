@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 
 from pipeline.forms.registry import TemplateSet
 from pipeline.forms.template import Template
+from pipeline.geometry import reading_order
 from pipeline.ocr.blank import printed_mask
 from pipeline.ocr.tesseract import Word, read_words
 
@@ -91,10 +92,8 @@ def sheet_regions(image: np.ndarray) -> list[tuple[slice, slice]]:
         boxes.append(cv2.boundingRect(contour))
     if len(boxes) < 2:
         return []
-    centres = np.array([[x + w / 2, y + h / 2] for x, y, w, h in boxes])
-    axis = int(np.argmax(np.ptp(centres, axis=0)))
     regions = []
-    for i in np.argsort(centres[:, axis], kind="stable"):
+    for i in reading_order(np.array([[x + w / 2, y + h / 2] for x, y, w, h in boxes])):
         x, y, w, h = boxes[i]
         pad = REGION_MARGIN * max(w, h)
         y0, y1 = int(max(0, (y - pad) / scale)), int(min(gray.shape[0], (y + h + pad) / scale))

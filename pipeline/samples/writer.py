@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 from pipeline import fonts
 from pipeline.forms.registry import TemplateSet
 from pipeline.gazetteer import Gazetteer
+from pipeline.geometry import reading_order
 from pipeline.route.config import RoutingConfig
 from pipeline.samples.capture import (
     apply_defect,
@@ -94,9 +95,7 @@ def _pair_file(ctx: SampleContext, spec: FileSpec, out: Path) -> tuple[Path, dic
     if spec.pages[0].capture == "chat":
         capture, corners = shrink_for_chat(capture, corners, rng)
     path = _write(out / f"{spec.name}{capture.suffix}", capture.encoded)
-    centres = np.array([np.asarray(c).mean(axis=0) for c in corners])
-    axis = int(np.argmax(np.ptp(centres, axis=0)))
-    order = [int(i) for i in np.argsort(centres[:, axis], kind="stable")]
+    order = reading_order(np.array([np.asarray(c).mean(axis=0) for c in corners]))
     truths = []
     for i, (page_spec, (_, fill, template), c) in enumerate(zip(spec.pages, made, corners)):
         truth = page_truth(page_spec, fill, template, ctx.routing)

@@ -632,7 +632,8 @@ def markdown(report: dict) -> str:
     if u:
         lines += ["", f"Forms without marks or QR: {u.get('identified_by_title', 0)} of {u['pages']} identified "
                   f"by title ({u.get('serial_read', 0)} with the serial read right), {u.get('routed', 0)} routed "
-                  f"without review, {u.get('failed', 0)} failed."]
+                  f"without review, {u.get('failed', 0)} failed or, one of two in a photo, not read as a sheet of "
+                  "its own."]
         if u.get("in_pairs"):
             lines[-1] += (f" Of these, {u['in_pairs']} shared a photo with another form: "
                           f"{u.get('in_pairs_identified', 0)} read as their own sheet and identified.")

@@ -81,7 +81,7 @@ def _read_pages(data: bytes, source: SourceRef, logger: logging.Logger) -> list[
 def _read_sheet(sheet: Sheet, ctx: Context, logger: logging.Logger) -> PageOutcome:
     started = time.perf_counter()
     try:
-        result = process_page(sheet.image, sheet.source, ctx, sheet.hits)
+        result = process_page(sheet.image, sheet.source, ctx, sheet.hits, sheet.location)
     except ToolTimeout:
         raise
     except Exception as error:  # noqa: BLE001 - a bug on one form must not lose the batch

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from typing import Annotated, Any
 
+import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 
@@ -63,4 +62,3 @@ def reading_order(centres: np.ndarray) -> list[int]:
     centres = np.asarray(centres, dtype=np.float64).reshape(-1, 2)
     axis = int(np.argmax(np.ptp(centres, axis=0)))
     return [int(i) for i in np.argsort(centres[:, axis], kind="stable")]
-

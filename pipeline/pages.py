@@ -17,10 +17,10 @@ from pipeline.extract.category import decide_category
 from pipeline.extract.checks import check_fields, check_preprinted_village
 from pipeline.forms.registry import TemplateSet
 from pipeline.gazetteer import Gazetteer
-from pipeline.ocr.marks import MarkHit, detect_marks, fit_page, split_sheets
-from pipeline.ocr.outline import identify_by_title, sheet_regions
+from pipeline.ocr.marks import MarkHit, PageLocation, detect_marks, fit_page, split_sheets
+from pipeline.ocr.outline import sheet_regions
 from pipeline.ocr.quality import is_blank
-from pipeline.ocr.read import PX_PER_MM, read_page, second_reading
+from pipeline.ocr.read import PX_PER_MM, read_page, second_reading, title_location
 from pipeline.record import FormRecord, Reason, SourceRef, Status
 from pipeline.route.config import RoutingConfig
 from pipeline.route.router import route_record
@@ -51,12 +51,14 @@ def failed_record(source: SourceRef, error: InputError) -> FormRecord:
 @dataclass(frozen=True)
 class Sheet:
     """One form on a page image: its source, the pixels to read (the whole page, or the part an
-    unmarked sheet lies on) and the marks found there (None: left to the reader to find; of a
-    photo holding several marked forms, this sheet's own)."""
+    unmarked sheet lies on), the marks found there (None: left to the reader to find; of a photo
+    holding several marked forms, this sheet's own) and, for an unmarked sheet found apart from
+    others, where its outline and title put it (so the title is not read twice)."""
 
     source: SourceRef
     image: np.ndarray
     hits: list[MarkHit] | None = None
+    location: PageLocation | None = None
 
 
 def sheets_on(image: np.ndarray, source: SourceRef, ctx: Context) -> list[Sheet]:
@@ -76,18 +78,20 @@ def sheets_on(image: np.ndarray, source: SourceRef, ctx: Context) -> list[Sheet]
             return [Sheet(source, image, list(groups[0]))]
         # Only sheets whose title names a form count: a photo of something else, or a blank
         # page, can show two bright patches too, and must stay one failed page.
-        regions = [r for r in sheet_regions(image) if identify_by_title(image[r], ctx.templates) is not None]
-        if len(regions) > 1:
-            return [Sheet(source.model_copy(update={"sheet": n, "sheets": len(regions)}), image[region])
-                    for n, region in enumerate(regions, start=1)]
+        found = [(image[r], title_location(image[r], ctx.templates)) for r in sheet_regions(image)]
+        found = [(crop, location) for crop, location in found if location is not None]
+        if len(found) > 1:
+            return [Sheet(source.model_copy(update={"sheet": n, "sheets": len(found)}), crop, None, location)
+                    for n, (crop, location) in enumerate(found, start=1)]
     return [Sheet(source, image, list(groups[0]))]
 
 
 def process_page(image: np.ndarray, source: SourceRef, ctx: Context,
-                 hits: list[MarkHit] | None = None) -> PageResult:
-    """One form: the page image, or the sheet on it whose marks are `hits`."""
+                 hits: list[MarkHit] | None = None, location: PageLocation | None = None) -> PageResult:
+    """One form: the page image, or the sheet on it whose marks are `hits` (or that was found at
+    `location`)."""
     try:
-        reading = read_page(image, ctx.templates, ctx.px_per_mm, hits)
+        reading = read_page(image, ctx.templates, ctx.px_per_mm, hits, location)
     except ToolTimeout:
         raise  # the machine was busy: worth a retry, not a verdict on the page
     except InputError as error:

@@ -37,7 +37,7 @@ def _source() -> SourceRef:
 def test_a_photo_of_two_forms_gives_a_record_for_each_sheet(templates, gazetteer, routing, pair):
     photo = _side_by_side(_sheet(templates, pair[0], 300001), _sheet(templates, pair[1], 300002))
     ctx = Context(templates, gazetteer, routing)
-    results = [process_page(s.image, s.source, ctx, s.hits) for s in sheets_on(photo, _source(), ctx)]
+    results = [process_page(s.image, s.source, ctx, s.hits, s.location) for s in sheets_on(photo, _source(), ctx)]
     assert [(r.record.source.sheet, r.record.source.sheets) for r in results] == [(1, 2), (2, 2)]
     # In reading order (left to right), each from its own sheet: its QR agrees with its marks.
     assert [(r.record.identity.form_id, r.record.identity.serial) for r in results] == \
@@ -136,10 +136,10 @@ def test_a_form_that_breaks_the_reader_loses_only_itself(templates, kopi_home, m
     ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(photo, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
     real = intake.process_page
 
-    def second_breaks(image, source, ctx, hits=None):  # noqa: ANN001, ANN202
+    def second_breaks(image, source, ctx, hits=None, location=None):  # noqa: ANN001, ANN202
         if source.sheet == 2:
             raise ValueError("a bug met on this form only")
-        return real(image, source, ctx, hits)
+        return real(image, source, ctx, hits, location)
 
     monkeypatch.setattr(intake, "process_page", second_breaks)
     outcomes = intake._read_pages(jpeg.tobytes(), _source(), logging.getLogger("test"))
@@ -164,7 +164,7 @@ def test_three_forms_in_one_photo_are_three_records_in_order(templates, gazettee
     ctx = Context(templates, gazetteer, routing)
     sheets = sheets_on(photo, _source(), ctx)
     assert [(s.source.sheet, s.source.sheets) for s in sheets] == [(1, 3), (2, 3), (3, 3)]
-    results = [process_page(s.image, s.source, ctx, s.hits) for s in sheets]
+    results = [process_page(s.image, s.source, ctx, s.hits, s.location) for s in sheets]
     assert [r.record.identity.serial for r in results] == list(serials)
 
 
@@ -180,14 +180,23 @@ def _unmarked(templates, form_id: str, serial: int) -> np.ndarray:
     return cv2.resize(copy, None, fx=100 / SAMPLE_DPI, fy=100 / SAMPLE_DPI, interpolation=cv2.INTER_AREA)
 
 
-def test_two_forms_without_marks_in_one_photo_are_two_records_for_review(templates, gazetteer, routing):
+def test_two_forms_without_marks_in_one_photo_are_two_records_for_review(templates, gazetteer, routing,
+                                                                         monkeypatch):
     """Photocopies of an older version, photographed together: each sheet is found by its own
-    outline and named by its own title, and each waits for a reviewer; neither is lost."""
+    outline and named by its own title (read once), and each waits for a reviewer; neither is
+    lost."""
+    from pipeline.ocr import read
+
     photo = _side_by_side(_unmarked(templates, "KIM-01", 300021), _unmarked(templates, "KIM-02", 300022))
     ctx = Context(templates, gazetteer, routing)
+    titles_read = []
+    real = read.identify_by_title
+    monkeypatch.setattr(read, "identify_by_title", lambda *a: titles_read.append(1) or real(*a))
     sheets = sheets_on(photo, _source(), ctx)
-    assert [(s.source.sheet, s.source.sheets, s.hits) for s in sheets] == [(1, 2, None), (2, 2, None)]
-    records = [process_page(s.image, s.source, ctx, s.hits).record for s in sheets]
+    assert [(s.source.sheet, s.source.sheets, s.hits, s.location.template.id) for s in sheets] == \
+        [(1, 2, None, "KIM-01"), (2, 2, None, "KIM-02")]
+    records = [process_page(s.image, s.source, ctx, s.hits, s.location).record for s in sheets]
+    assert len(titles_read) == 2  # once per sheet, not again when it is read
     assert [r.identity.form_id for r in records] == ["KIM-01", "KIM-02"]
     for r in records:
         assert ReasonCode.FORM_UNMARKED in [x.code for x in r.all_reasons()]

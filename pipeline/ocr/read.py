@@ -87,12 +87,20 @@ def _locate(image: np.ndarray, templates: TemplateSet, hits: list[MarkHit] | Non
             raise CaptureProblem(CAPTURE_REASONS[problem], detail) from None
         qr_seen = find_qr_anywhere(image) is not None
         if not qr_seen:  # a QR would have named the form; without one, the title may
-            found = identify_by_title(image, templates)
+            found = title_location(image, templates)
             if found is not None:
-                return PageLocation(found.template, found.homography, (), float("nan"), by_title=found.line)
+                return found
         if hits or qr_seen:
             raise error from None
         raise NotAForm("tidak ada tanda registrasi maupun kode QR") from None
+
+
+def title_location(image: np.ndarray, templates: TemplateSet) -> PageLocation | None:
+    """The unmarked form in `image`, found by its outline and named by its printed title."""
+    found = identify_by_title(image, templates)
+    if found is None:
+        return None
+    return PageLocation(found.template, found.homography, (), float("nan"), by_title=found.line)
 
 
 def _identity(page: Page, location: PageLocation, templates: TemplateSet) -> tuple[Identity | None, str]:
@@ -186,11 +194,12 @@ def _unsmeared(page: Page, template: Template) -> tuple[Page, Smear | None]:
 
 
 def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_PER_MM,
-              hits: list[MarkHit] | None = None) -> PageReading:
+              hits: list[MarkHit] | None = None, location: PageLocation | None = None) -> PageReading:
     """Everything on one page; raises NotAForm / MarksNotFound when there is no form to read.
-    `hits`: the marks already found in `image`, those of one sheet when the photo holds several."""
+    `hits`: the marks already found in `image`, those of one sheet when the photo holds several;
+    `location`: where the form already was found (an unmarked sheet, by its title)."""
     clock = _Clock()
-    location = _locate(image, templates, hits)
+    location = location or _locate(image, templates, hits)
     clock.lap("locate")
     page = _prepare(image, location, px_per_mm)
     clock.lap("straighten")

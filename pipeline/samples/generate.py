@@ -66,8 +66,8 @@ def plan_samples(count: int, seed: int, *, first_serial: int, handwriting_share:
     `defect_share` of the photos get one capture defect; `duplex_share` of the PDFs are duplex
     scans with blank backs; `repeat_share` of the photos are sent twice (half as a second photo of
     the same sheet, half as another sheet with the same serial); `unmarked_share` of the other
-    photos (of one sheet or two) are of forms without marks or QR; `curl_share` of the photos show a sheet with a
-    lifted edge; `pair_share` of the plain phone and chat photos are taken together with the next
+    photos (of one sheet or two) are of forms without marks or QR; `curl_share` of the photos
+    show a sheet with a lifted edge; `pair_share` of the plain phone and chat photos are taken together with the next
     one, two sheets in one photo. They draw from their own random streams, so a plan without them is the same as
     before they existed."""
     shares = captures or CAPTURE_SHARES

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import REFERENCE_DAY
 from pipeline.forms.render import render_forms
-from pipeline.ocr import omr
+from pipeline.ocr import omr, shifts
 from pipeline.ocr.marks import locate_page, straighten
 from pipeline.ocr.blank import printed_mask
 from pipeline.ocr.clean import prepare_page
@@ -40,7 +40,7 @@ def test_a_curled_sheet_has_its_boxes_read_where_they_are(templates, gazetteer, 
     photo = simulate_phone(curled, page_rng(37, 3, 0)).image
     want = {name: sorted(fill.choices.get(name, [])) for name in ("rahasia", "kategori")}
     assert _ticked(read_page(photo, templates)) == want
-    monkeypatch.setattr(omr, "MIN_PEAK", float("inf"))  # every box where the template puts it
+    monkeypatch.setattr(shifts, "MIN_PEAK", float("inf"))  # every box where the template puts it
     assert _ticked(read_page(photo, templates)) != want
 
 
@@ -49,10 +49,13 @@ def test_a_flat_page_keeps_its_boxes_in_place(templates, gazetteer):
     template = templates.get("KIM-02")
     straight = prepare_page(straighten(page, locate_page(page, templates), PX_PER_MM), PX_PER_MM,
                             printed_mask(template, PX_PER_MM))
-    shifts = omr.box_shifts(straight, template)
+    found = shifts.print_shifts(straight, template)
     boxes = [o.box for f in template.fields if f.type.is_choice for o in f.options]
-    assert set(shifts) == set(boxes)
-    assert all(abs(dx) <= 1 and abs(dy) <= 1 for dx, dy in shifts.values())
+    combs = [f.box for f in template.fields if f.comb is not None]
+    assert set(found) == set(boxes) | set(combs)
+    assert all(abs(dx) <= 1 and abs(dy) <= 1 for dx, dy in (found[b] for b in boxes))
+    # combs are matched at half resolution (shifts.COMB_STEP)
+    assert all(abs(dx) <= 2 and abs(dy) <= 2 for dx, dy in (found[b] for b in combs))
     assert {n: sorted(c.ticked) for n, c in omr.read_choices(straight, template).items()} == \
         {n: sorted(fill.choices.get(n, [])) for n in ("rahasia", "kategori")}
 
@@ -73,5 +76,5 @@ def test_a_box_is_measured_at_its_shift(templates, gazetteer, shift):
     assert there == pytest.approx(here, abs=0.005)
     # read in place, the moved box's edge counts as ink
     assert omr.option_fill(prepare_page(moved, PX_PER_MM, printed), box) > here + 0.03
-    found = omr.box_shifts(prepare_page(moved, PX_PER_MM, printed), template)[box]
+    found = shifts.print_shifts(prepare_page(moved, PX_PER_MM, printed), template)[box]
     assert abs(found[0] - dx) <= 1 and abs(found[1] - dy) <= 1

@@ -55,6 +55,12 @@ BOX_MARGIN_MM = 3.0  # writing, ticks and stamps can spill this far past a box
 # 5-11 px long at 1.12-2.65.
 MIN_LENGTH_PX = 6
 MIN_FIT_RATIO = 1.15
+# A best line as long as the longest tried is pinned at the edge of the search: the blur is
+# longer than any kernel here, or no line at all. On curled photos of two training seeds (4083,
+# 4087) three pages blurred only by defocus were fitted by the longest line at 1.15-1.17 and read
+# as noise once "sharpened"; on seed 2031 and two training seeds, no page with a real smear was
+# fitted by it (the longest, 15 px).
+MAX_LENGTH_PX = LENGTHS_PX[-1] - 1
 NOISE_TO_SIGNAL = 0.01
 # The second reader (ocr/read.py `second_reading`) is shown a restoration of its own, held back
 # five times harder: fewer ringing edges, softer letters, so its slips differ from the first
@@ -72,7 +78,7 @@ class Smear:
 
     @property
     def worth_undoing(self) -> bool:
-        return self.length_px >= MIN_LENGTH_PX and self.fit_ratio >= MIN_FIT_RATIO
+        return MIN_LENGTH_PX <= self.length_px <= MAX_LENGTH_PX and self.fit_ratio >= MIN_FIT_RATIO
 
 
 def _padded(kernel: np.ndarray) -> np.ndarray:

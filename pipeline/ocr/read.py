@@ -11,6 +11,7 @@ import numpy as np
 from pipeline.errors import CaptureProblem, MarksNotFound, NotAForm, PageBlank
 from pipeline.forms.registry import TemplateSet
 from pipeline.forms.template import FieldType, Template
+from pipeline.geometry import Box
 from pipeline.lexicon import lexicon
 from pipeline.ocr.blank import printed_mask
 from pipeline.ocr.clean import Page, prepare_page
@@ -24,6 +25,7 @@ from pipeline.ocr.outline import identify_by_title
 from pipeline.ocr.omr import ChoiceReading, read_choices
 from pipeline.ocr.quality import PageQuality, assess_image, assess_page, is_blank
 from pipeline.ocr.register import register
+from pipeline.ocr.shifts import Shift, print_shifts
 from pipeline.ocr.tesseract import CHECK_LANG, read_words
 from pipeline.ocr.zones import FieldText, assign_words, build_composite
 from pipeline.reasons import ReasonCode
@@ -52,6 +54,7 @@ class PageReading:
     checks: dict[str, FieldText] = field(default_factory=dict)  # second readings (`second_reading`)
     text_page: Page | None = None  # what the text readers read: `page` with a hand's smear undone
     smear: Smear | None = None  # the smear undone on `text_page`
+    shifts: dict[Box, Shift] = field(default_factory=dict)  # where each box's print was found (ocr/shifts.py)
 
     @property
     def smeared(self) -> bool:
@@ -117,11 +120,12 @@ def _identity(page: Page, location: PageLocation, templates: TemplateSet) -> tup
                     source="title+serial" if location.by_title else "marks+serial"), ""
 
 
-def _read_fields(page: Page, template: Template) -> tuple[dict[str, FieldText], frozenset[str]]:
+def _read_fields(page: Page, template: Template,
+                 shifts: dict[Box, Shift]) -> tuple[dict[str, FieldText], frozenset[str]]:
     """One tesseract call per page (each call costs ~70 ms before it reads anything): the comb
     lines and the text boxes stacked in one image. A digits-only whitelist for the combs was
     measured to change nothing: the digits come back the same, for 50 ms more per page."""
-    composite, empty = build_composite(page, [f for f in template.fields if f.type.is_written])
+    composite, empty = build_composite(page, [f for f in template.fields if f.type.is_written], shifts)
     if composite.empty:
         return {}, frozenset(empty)
     words = read_words(composite.image, psm=TEXT_PSM, whitelist=TEXT_WHITELIST)
@@ -169,7 +173,7 @@ def second_reading(reading: PageReading, names: list[str]) -> PageReading:
     if reading.smear is not None:
         regions = [page.slice(f.box) for f in fields if f.box is not None]
         page = replace(page, flat=undo_smear(page.flat, reading.smear, regions, CHECK_NOISE_TO_SIGNAL))
-    composite, _ = build_composite(page, fields)
+    composite, _ = build_composite(page, fields, reading.shifts)
     if composite.empty:
         return reading
     words = read_words(composite.image, psm=TEXT_PSM, whitelist=TEXT_WHITELIST, lang=CHECK_LANG)
@@ -219,13 +223,15 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
     clock.lap("identity")
     text_page, smear = _unsmeared(page, template)
     clock.lap("smear")
-    texts, empty = _read_fields(text_page, template)
+    shifts = print_shifts(page, template)
+    clock.lap("shifts")
+    texts, empty = _read_fields(text_page, template, shifts)
     clock.lap("ocr")
-    choices = read_choices(page, template)
+    choices = read_choices(page, template, shifts)
     clock.lap("omr")
     color = is_color_page(page)
     signatures = {f.name: read_signature(page, f, color)
                   for f in template.fields if f.type is FieldType.SIGNATURE}
     clock.lap("signatures")
     return PageReading(template, location, page, identity, note, texts, empty, choices, signatures,
-                       clock.laps, quality, text_page=text_page, smear=smear)
+                       clock.laps, quality, text_page=text_page, smear=smear, shifts=shifts)

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pipeline.forms.template import FormField
+from pipeline.geometry import Box
 from pipeline.ocr.clean import Page, ink_share, remove_lines
+from pipeline.ocr.shifts import Shift
+from pipeline.ocr.walls import cell_offsets
 from pipeline.ocr.tesseract import Word
 
 MARGIN = 24  # white border around the composite, px
@@ -65,6 +68,11 @@ class FieldText:
 
 
 Piece = tuple[str, np.ndarray, tuple[tuple[int, int], ...], tuple[int, ...]]
+Shifts = dict[Box, Shift] | None
+
+
+def _shift(shifts: Shifts, f: FormField) -> Shift:
+    return (shifts or {}).get(f.box, (0, 0)) if f.box is not None else (0, 0)
 
 
 def stack(pieces: list[Piece]) -> Composite:
@@ -100,10 +108,21 @@ def text_pieces(page: Page, fields: list[FormField]) -> tuple[list[Piece], set[s
     return pieces, empty
 
 
-def comb_cells(page: Page, f: FormField) -> list[np.ndarray]:
-    """Each cell's cleaned pixels: the whole comb is cleaned first, so its long edges are removed."""
+def comb_cells(page: Page, f: FormField, shift: Shift = (0, 0)) -> list[np.ndarray]:
+    """Each cell's cleaned pixels, the comb's print found `shift` from its place: the whole comb
+    is cleaned first, so its long edges are removed."""
     assert f.box is not None
-    strip = remove_lines(page.handwriting(f.box), page.px_per_mm)
+    raw = page.handwriting(f.box, shift)
+    offsets = cell_offsets(page, f, shift)
+    if any(offsets):  # the comb is stretched: each cell is taken from where its walls are
+        raw = raw.copy()
+        for cell, offset in zip(f.cells, offsets, strict=True):
+            rows, cols = page.slice(cell)
+            rows = slice(rows.start - page.px(f.box.y), rows.stop - page.px(f.box.y))
+            cols = slice(cols.start - page.px(f.box.x), cols.stop - page.px(f.box.x))
+            moved = page.handwriting(cell, (shift[0] + offset, shift[1]))
+            raw[rows, cols] = moved[:raw[rows, cols].shape[0], :raw[rows, cols].shape[1]]
+    strip = remove_lines(raw, page.px_per_mm)
     x0, y0 = page.px(f.box.x), page.px(f.box.y)
     inset = page.px(CELL_INSET_MM)
     cells = []
@@ -119,12 +138,13 @@ def filled_cells(cells: list[np.ndarray], f: FormField) -> list[list[np.ndarray]
     return [[cells[i] for i in group if ink_share(cells[i]) >= EMPTY_CELL_INK] for group in f.cell_groups]
 
 
-def comb_pieces(page: Page, fields: list[FormField]) -> tuple[list[Piece], set[str], dict[str, list[list[np.ndarray]]]]:
+def comb_pieces(page: Page, fields: list[FormField],
+                shifts: Shifts) -> tuple[list[Piece], set[str], dict[str, list[list[np.ndarray]]]]:
     """One line per comb field: its written cells side by side, a wide gap between groups; the
     empty fields; and each written field's inked cells (the digit reader reads the same ones)."""
     pieces, empty, inked = [], set(), {}
     for f in fields:
-        cells = comb_cells(page, f)
+        cells = comb_cells(page, f, _shift(shifts, f))
         filled = filled_cells(cells, f)
         if not any(filled):
             empty.add(f.name)
@@ -148,10 +168,12 @@ def comb_pieces(page: Page, fields: list[FormField]) -> tuple[list[Piece], set[s
     return pieces, empty, inked
 
 
-def build_composite(page: Page, fields: list[FormField]) -> tuple[Composite, set[str]]:
+def build_composite(page: Page, fields: list[FormField],
+                    shifts: Shifts = None) -> tuple[Composite, set[str]]:
     """All written fields of a page in one image: comb lines, then text boxes; and the names of
-    the fields left empty."""
-    combs, empty_combs, inked = comb_pieces(page, [f for f in fields if f.comb is not None])
+    the fields left empty. `shifts`: where each comb's print was found (ocr/shifts.py); a comb
+    not in it is read where the template puts it."""
+    combs, empty_combs, inked = comb_pieces(page, [f for f in fields if f.comb is not None], shifts)
     texts, empty_texts = text_pieces(page, [f for f in fields if f.comb is None])
     stacked = stack(combs + texts)
     return Composite(stacked.image, stacked.zones, inked), empty_combs | empty_texts

@@ -20,7 +20,7 @@ from pipeline.gazetteer import Gazetteer
 from pipeline.ocr.marks import MarkHit, PageLocation, detect_marks, fit_page, split_sheets
 from pipeline.ocr.outline import sheet_regions
 from pipeline.ocr.quality import is_blank
-from pipeline.ocr.read import PX_PER_MM, read_page, second_reading, title_location
+from pipeline.ocr.read import PX_PER_MM, print_locations, read_page, second_reading, title_location
 from pipeline.record import FormRecord, Reason, SourceRef, Status
 from pipeline.route.config import RoutingConfig
 from pipeline.route.router import route_record
@@ -80,6 +80,8 @@ def sheets_on(image: np.ndarray, source: SourceRef, ctx: Context) -> list[Sheet]
         # page, can show two bright patches too, and must stay one failed page.
         found = [(image[r], title_location(image[r], ctx.templates)) for r in sheet_regions(image)]
         found = [(crop, location) for crop, location in found if location is not None]
+        if len(found) < 2:  # sheets that touch make one patch: their print still tells them apart
+            found = [(image, location) for location in print_locations(image, ctx.templates)]
         if len(found) > 1:
             return [Sheet(source.model_copy(update={"sheet": n, "sheets": len(found)}), crop, None, location)
                     for n, (crop, location) in enumerate(found, start=1)]

@@ -222,3 +222,38 @@ def test_bright_sheets_that_are_not_forms_stay_one_page(templates, gazetteer, ro
     sheets = sheets_on(photo, _source(), ctx)
     assert len(sheets) == 1 and sheets[0].image is photo  # ... but neither is titled as a form
     assert process_page(photo, sheets[0].source, ctx, sheets[0].hits).record.status is Status.FAILED
+
+
+def _touching(*sheets: np.ndarray) -> np.ndarray:
+    """Sheets laid edge to edge on a dark table: one bright patch of paper."""
+    h = max(s.shape[0] for s in sheets)
+    canvas = np.full((h + 80, sum(s.shape[1] for s in sheets) + 80, 3), 90, np.uint8)
+    x = 40
+    for s in sheets:
+        canvas[40:40 + s.shape[0], x:x + s.shape[1]] = s
+        x += s.shape[1]
+    return canvas
+
+
+@pytest.mark.parametrize("turns", [0, 1])
+def test_two_forms_without_marks_that_touch_are_found_by_their_print(templates, gazetteer, routing, turns):
+    """Side by side, or turned a quarter and one above the other: two A4 sheets edge to edge make
+    one A4-shaped patch, so no outline separates them; each is found by its print
+    (ocr/by_print.py) and named by its own title, and each waits for a reviewer."""
+    from pipeline.ocr.outline import sheet_regions
+
+    photo = np.ascontiguousarray(np.rot90(_touching(_unmarked(templates, "KIM-01", 300031),
+                                                    _unmarked(templates, "KIM-02", 300032)), turns))
+    assert sheet_regions(photo) == []  # no outline tells them apart
+    want = [("KIM-01", 300031), ("KIM-02", 300032)]
+    if turns:  # a quarter turn to the left puts the first sheet below the second
+        want.reverse()
+    ctx = Context(templates, gazetteer, routing)
+    sheets = sheets_on(photo, _source(), ctx)
+    assert [(s.source.sheet, s.source.sheets, s.location.template.id) for s in sheets] == \
+        [(1, 2, want[0][0]), (2, 2, want[1][0])]
+    records = [process_page(s.image, s.source, ctx, s.hits, s.location).record for s in sheets]
+    assert [(r.identity.form_id, r.identity.serial) for r in records] == want
+    for r in records:
+        assert ReasonCode.FORM_UNMARKED in [x.code for x in r.all_reasons()]
+        assert r.status is Status.NEEDS_REVIEW

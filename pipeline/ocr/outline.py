@@ -201,6 +201,21 @@ def layout_score(image: np.ndarray, homography: np.ndarray, template: Template) 
     return float((dark & printed).sum() / max(int(printed.sum()), 1))
 
 
+def title_at(image: np.ndarray, homography: np.ndarray, templates: TemplateSet) -> TitleMatch | None:
+    """The form whose title is printed where `homography` (template mm -> image px) puts the
+    heading, or None when no title is read there with a clear margin."""
+    reference = templates.get(templates.form_ids[0])  # every KIM form: A4 portrait, heading on top
+    band = _title_band(image, homography, reference)
+    scored = title_scores(_lines(read_words(band, psm=6)), templates)
+    if not scored:
+        return None
+    score, template, line = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    if score >= MIN_TITLE_SCORE and score - runner_up >= MIN_TITLE_MARGIN:
+        return TitleMatch(template, homography, score, line)
+    return None
+
+
 def identify_by_title(image: np.ndarray, templates: TemplateSet) -> TitleMatch | None:
     """The form on an unmarked sheet, or None when no title is read with a clear margin. When
     several outlines give a readable title, the one the printed layout fits best wins."""
@@ -209,15 +224,9 @@ def identify_by_title(image: np.ndarray, templates: TemplateSet) -> TitleMatch |
     for corners in find_sheets(image):
         best: TitleMatch | None = None
         for homography in _homographies(corners, reference):
-            band = _title_band(image, homography, reference)
-            scored = title_scores(_lines(read_words(band, psm=6)), templates)
-            if not scored:
-                continue
-            score, template, line = scored[0]
-            runner_up = scored[1][0] if len(scored) > 1 else 0.0
-            if score >= MIN_TITLE_SCORE and score - runner_up >= MIN_TITLE_MARGIN and \
-                    (best is None or score > best.score):
-                best = TitleMatch(template, homography, score, line)
+            match = title_at(image, homography, templates)
+            if match is not None and (best is None or match.score > best.score):
+                best = match
         if best is not None:
             found.append(best)
     if len(found) > 1:

@@ -14,6 +14,7 @@ from pipeline.forms.template import FieldType, Template
 from pipeline.geometry import Box
 from pipeline.lexicon import lexicon
 from pipeline.ocr.blank import printed_mask
+from pipeline.ocr.by_print import find_by_print
 from pipeline.ocr.clean import Page, prepare_page
 from pipeline.ocr.digits import read_cells
 from pipeline.ocr.identity import find_qr_anywhere, read_qr, read_serial_digits
@@ -21,7 +22,7 @@ from pipeline.ocr.ink import SignatureReading, is_color_page, read_signature
 from pipeline.ocr.letter_q import restore_q
 from pipeline.ocr.motion import CHECK_NOISE_TO_SIGNAL, Smear, find_smear, undo_smear
 from pipeline.ocr.marks import MarkHit, PageLocation, detect_marks, locate_page, straighten
-from pipeline.ocr.outline import identify_by_title
+from pipeline.ocr.outline import identify_by_title, title_at
 from pipeline.ocr.omr import ChoiceReading, read_choices
 from pipeline.ocr.quality import PageQuality, assess_image, assess_page, is_blank
 from pipeline.ocr.register import register
@@ -104,6 +105,17 @@ def title_location(image: np.ndarray, templates: TemplateSet) -> PageLocation | 
     if found is None:
         return None
     return PageLocation(found.template, found.homography, (), float("nan"), by_title=found.line)
+
+
+def print_locations(image: np.ndarray, templates: TemplateSet) -> list[PageLocation]:
+    """Every unmarked form in `image` found by its print (ocr/by_print.py) and named by its
+    printed title, in reading order; sheets whose title is not read are left out."""
+    found = []
+    for match in find_by_print(image, templates):
+        titled = title_at(image, match.homography, templates)
+        if titled is not None:
+            found.append(PageLocation(titled.template, match.homography, (), float("nan"), by_title=titled.line))
+    return found
 
 
 def _identity(page: Page, location: PageLocation, templates: TemplateSet) -> tuple[Identity | None, str]:

@@ -52,8 +52,8 @@ def failed_record(source: SourceRef, error: InputError) -> FormRecord:
 class Sheet:
     """One form on a page image: its source, the pixels to read (the whole page, or the part an
     unmarked sheet lies on), the marks found there (None: left to the reader to find; of a photo
-    holding several marked forms, this sheet's own) and, for an unmarked sheet found apart from
-    others, where its outline and title put it (so the title is not read twice)."""
+    holding several marked forms, this sheet's own) and, for an unmarked sheet one of several,
+    where its outline or print and its title put it (so the title is not read twice)."""
 
     source: SourceRef
     image: np.ndarray
@@ -65,7 +65,8 @@ def sheets_on(image: np.ndarray, source: SourceRef, ctx: Context) -> list[Sheet]
     """The forms on one page image, each with its source (`sheet` k of n, in reading order): a
     photo of two sheets side by side gives two. Marked sheets are told apart by their marks;
     sheets without marks that lie apart, by their outlines (each then read from its own part of
-    the photo, found and named by its outline and title)."""
+    the photo, found and named by its outline and title); sheets without marks that touch, by
+    their print (each read from the whole photo where its print and title put it)."""
     hits = detect_marks(image)
     groups = split_sheets(hits, ctx.templates)
     if len(groups) > 1:

@@ -4,6 +4,7 @@ along its length by a sheet that did not lie flat (ocr/walls.py)."""
 from __future__ import annotations
 
 import cv2
+import pytest
 import numpy as np
 
 from conftest import REFERENCE_DAY
@@ -82,3 +83,24 @@ def test_a_comb_moved_as_a_whole_is_read_at_its_shift(templates, gazetteer):
     assert abs(shift[0]) <= 2 and abs(shift[1] + 6) <= 2
     assert _digits(page, rt, shift) == fill.written["pelapor_rt"]
     assert _digits(page, rt) != fill.written["pelapor_rt"]
+
+
+@pytest.mark.parametrize("px_per_mm", [7.5, 8.0, 8.4])
+@pytest.mark.parametrize("dx, dy", [(0, 0), (5, -3), (-9, 7)])
+def test_a_comb_matched_at_half_resolution_is_found_to_the_pixel(templates, px_per_mm, dx, dy):
+    """The shrunk score map is spread back shift for shift, whatever the reach's parity."""
+    import cv2 as cv
+
+    from pipeline.ocr.blank import blank_gray
+    from pipeline.ocr.clean import Page
+    from pipeline.ocr.shifts import _scores
+
+    template = templates.get("KIM-02")
+    blank = blank_gray(template, px_per_mm)
+    moved = np.roll(blank, (dy, dx), axis=(0, 1))
+    page = Page(rgb=cv.cvtColor(moved, cv.COLOR_GRAY2RGB), flat=moved, px_per_mm=px_per_mm)
+    for name in ("pelapor_nik", "pelapor_rt", "tanggal_pengaduan"):
+        scores = _scores(page, blank, template.field(name).box, step=2)
+        reach = (scores.shape[0] - 1) // 2
+        _, _, _, (bx, by) = cv.minMaxLoc(scores)
+        assert abs(bx - reach - dx) <= 1 and abs(by - reach - dy) <= 1, name

@@ -10,9 +10,11 @@ the rest. The homography places the whole sheet, turned any way, from its print,
 
 On the 15 photos of two unmarked forms in `bench/pairunm-s2047` (8 of them touching) it found
 both sheets of every photo with 104-446 agreeing keypoints each, and on the 6 single unmarked
-scans one sheet each. A third sheet (none was there) came up once with 31: MIN_INLIERS is
-twice that. Which form a sheet is comes from its printed title (outline.title_at), since both
-forms share their heading and signature boxes.
+scans one sheet each (as on the 75 single unmarked photos of the four hard sets). A third
+sheet (none was there) came up once with 31 keypoints: MIN_INLIERS is 60. A fit must also
+look like a sheet seen by a camera: not mirrored, in front of it, of a plausible size, and not
+on a sheet already found. Which form a sheet is comes from its printed title
+(outline.title_at), since both forms share their heading and signature boxes.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 from pipeline.forms.registry import TemplateSet
 from pipeline.forms.template import Template
 from pipeline.geometry import reading_order
-from pipeline.ocr.blank import blank_gray
+from pipeline.ocr.blank import blank_gray, form_digest
 
 PX_PER_MM = 3.0  # the blank form's print at this resolution: captions still show as shapes
 WORK_LONG_SIDE = 1400  # px: the photo is matched at this size (a chat photo's sheet keeps ~2 px/mm)
@@ -34,6 +36,7 @@ FEATURES = 4000
 RATIO = 0.8  # Lowe's ratio test
 RANSAC_PX = 4.0
 MIN_INLIERS = 60
+MIN_SHARE = 0.05  # of the photo: a sheet smaller than this is a stray match (two sheets: 25-35 % each)
 MAX_SHEETS = 4
 
 
@@ -44,29 +47,33 @@ class PrintMatch:
     inliers: int
 
 
-_LOCAL = threading.local()  # cv2 feature objects are not shared between threads
+_LOCAL = threading.local()  # a cv2 SIFT object is not shared between threads
+_BLANKS: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # form digest -> the blank print's keypoints
+_BLANKS_LOCK = threading.Lock()
 
 
 def _sift() -> cv2.SIFT:
     if not hasattr(_LOCAL, "sift"):
         _LOCAL.sift = cv2.SIFT_create(nfeatures=FEATURES)
-        _LOCAL.blanks = {}
     return _LOCAL.sift
 
 
 def _blank_features(template: Template) -> tuple[np.ndarray, np.ndarray]:
-    sift = _sift()
-    key = (template.id, template.version)
-    if key not in _LOCAL.blanks:
-        keypoints, descriptors = sift.detectAndCompute(blank_gray(template, PX_PER_MM), None)
-        _LOCAL.blanks[key] = (np.float32([k.pt for k in keypoints]), descriptors)
-    return _LOCAL.blanks[key]
+    """The blank form's keypoints (points, descriptors), computed once per layout."""
+    key = form_digest(template)
+    with _BLANKS_LOCK:
+        if key in _BLANKS:
+            return _BLANKS[key]
+    keypoints, descriptors = _sift().detectAndCompute(blank_gray(template, PX_PER_MM), None)
+    found = (np.float32([k.pt for k in keypoints]).reshape(-1, 2), descriptors)
+    with _BLANKS_LOCK:
+        return _BLANKS.setdefault(key, found)
 
 
 def _best(points: np.ndarray, descriptors: np.ndarray, alive: np.ndarray,
-          templates: list[Template]) -> tuple[int, Template, np.ndarray, np.ndarray] | None:
+          templates: list[Template]) -> tuple[int, Template, np.ndarray] | None:
     """The template whose print agrees with most of the unspent keypoints: (inliers, template,
-    homography blank px -> photo px, the photo keypoints it used)."""
+    homography blank px -> photo px)."""
     index = np.nonzero(alive)[0]
     if len(index) < MIN_INLIERS:
         return None
@@ -87,8 +94,24 @@ def _best(points: np.ndarray, descriptors: np.ndarray, alive: np.ndarray,
             continue
         count = int(inliers.sum())
         if best is None or count > best[0]:
-            best = (count, template, homography, index[[m.trainIdx for m in good]][inliers.ravel() > 0])
+            best = (count, template, homography)
     return best
+
+
+def _like_a_sheet(homography: np.ndarray, w: float, h: float, corners: np.ndarray,
+                  photo_area: float, found: list[np.ndarray]) -> bool:
+    """A fit (blank px -> photo px; the sheet `w` x `h` blank px, seen at `corners`) a camera
+    could have seen: not mirrored, every corner in front of the lens, convex, between MIN_SHARE
+    of the photo and all of it, and its centre on no sheet already found."""
+    if np.linalg.det(homography[:2, :2]) <= 0:
+        return False
+    page = np.float64([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]])
+    if (page @ homography.T)[:, 2].min() <= 0 or not cv2.isContourConvex(corners):
+        return False
+    if not MIN_SHARE * photo_area <= cv2.contourArea(corners) <= photo_area:
+        return False
+    centre = tuple(float(v) for v in corners.mean(axis=0))
+    return all(cv2.pointPolygonTest(other, centre, False) < 0 for other in found)
 
 
 def find_by_print(image: np.ndarray, templates: TemplateSet) -> list[PrintMatch]:
@@ -103,25 +126,26 @@ def find_by_print(image: np.ndarray, templates: TemplateSet) -> list[PrintMatch]
     points = np.float32([k.pt for k in keypoints])
     alive = np.ones(len(points), bool)
     candidates = [templates.get(form_id) for form_id in templates.form_ids]
-    to_mm = np.diag([PX_PER_MM, PX_PER_MM, 1.0])
-    to_image = np.diag([1 / scale, 1 / scale, 1.0])
+    mm_to_blank = np.diag([PX_PER_MM, PX_PER_MM, 1.0])
+    small_to_image = np.diag([1 / scale, 1 / scale, 1.0])
     found: list[PrintMatch] = []
+    outlines: list[np.ndarray] = []
     while len(found) < MAX_SHEETS:
         best = _best(points, descriptors, alive, candidates)
         if best is None or best[0] < MIN_INLIERS:
             break
-        count, template, homography, _ = best
+        count, template, homography = best
         w, h = template.page.width * PX_PER_MM, template.page.height * PX_PER_MM
         corners = cv2.perspectiveTransform(np.float32([[[0, 0], [w, 0], [w, h], [0, h]]]), homography)[0]
-        if not cv2.isContourConvex(corners.astype(np.float32)):
-            break  # a fit folded over itself is no sheet
-        found.append(PrintMatch(template, to_image @ homography @ to_mm, count))
-        # every keypoint on this sheet is spent, whichever form it matched
+        if not _like_a_sheet(homography, w, h, corners, float(small.size), outlines):
+            break
         inside = np.array([cv2.pointPolygonTest(corners, (float(x), float(y)), False) >= 0 for x, y in points])
-        alive &= ~inside
+        if not (alive & inside).any():
+            break
+        found.append(PrintMatch(template, small_to_image @ homography @ mm_to_blank, count))
+        outlines.append(corners)
+        alive &= ~inside  # every keypoint on this sheet is spent, whichever form it matched
     if len(found) < 2:
         return found
-    centres = np.array([cv2.perspectiveTransform(np.float32([[[m.template.page.width / 2,
-                                                               m.template.page.height / 2]]]), m.homography)[0, 0]
-                        for m in found])
+    centres = np.array([corners.mean(axis=0) for corners in outlines])
     return [found[i] for i in reading_order(centres)]

@@ -59,7 +59,7 @@ MIN_FIT_RATIO = 1.15
 # longer than any kernel here, or no line at all. On curled photos of two training seeds (4083,
 # 4087) three pages blurred only by defocus were fitted by the longest line at 1.15-1.17 and read
 # as noise once "sharpened"; on seed 2031 and two training seeds, no page with a real smear was
-# fitted by it (the longest, 15 px).
+# fitted by it (the longest real smear found: 15 px).
 MAX_LENGTH_PX = LENGTHS_PX[-1] - 1
 NOISE_TO_SIGNAL = 0.01
 # The second reader (ocr/read.py `second_reading`) is shown a restoration of its own, held back

@@ -108,10 +108,14 @@ def title_location(image: np.ndarray, templates: TemplateSet) -> PageLocation | 
 
 
 def print_locations(image: np.ndarray, templates: TemplateSet) -> list[PageLocation]:
-    """Every unmarked form in `image` found by its print (ocr/by_print.py) and named by its
-    printed title, in reading order; sheets whose title is not read are left out."""
+    """The unmarked forms in `image` found by their print (ocr/by_print.py) and named by their
+    printed titles, in reading order, when there are several (sheets whose title is not read are
+    left out); empty when the print shows one sheet, which is read as a whole photo."""
+    matches = find_by_print(image, templates)
+    if len(matches) < 2:
+        return []
     found = []
-    for match in find_by_print(image, templates):
+    for match in matches:
         titled = title_at(image, match.homography, templates)
         if titled is not None:
             found.append(PageLocation(titled.template, match.homography, (), float("nan"), by_title=titled.line))

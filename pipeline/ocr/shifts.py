@@ -9,8 +9,9 @@ for near its place: normalised cross-correlation with the blank form, within SEA
 
 What is written inside a box pulls its own match (a tick, a row of digits), so a box moves by
 what it and its neighbours agree on: their score maps weighted by distance (NEIGHBOUR_MM), and
-only when that agreement is clear (MIN_PEAK, MIN_GAIN over not moving). On a page too blurred
-for the print to show, boxes stay where the template puts them.
+only when that agreement is clear (MIN_PEAK, MIN_GAIN over not moving) and not at the edge of
+the search (the print may lie further). On a page too blurred for the print to show, boxes stay
+where the template puts them.
 """
 
 from __future__ import annotations
@@ -50,22 +51,25 @@ def boxes_of(template: Template) -> list[tuple[Box, int]]:
 def _scores(page: Page, blank: np.ndarray, box: Box, step: int = 1) -> np.ndarray | None:
     """How well the blank form's outline matches the page at each shift (px) within SEARCH_MM,
     compared every `step` pixels (on both images shrunk by it) and spread back to every pixel."""
+    from scipy.ndimage import map_coordinates
+
     reach = page.px(SEARCH_MM)
+    wide = -(-reach // step) * step  # the reach in whole steps, so shrunk shifts fall on pixels
     rows, cols = page.slice(box.grow(AROUND_MM))
-    y0, y1, x0, x1 = rows.start - reach, rows.stop + reach, cols.start - reach, cols.stop + reach
-    if y0 < 0 or x0 < 0 or y1 > page.flat.shape[0] or x1 > page.flat.shape[1]:
+    rows = slice(rows.start, rows.start + (rows.stop - rows.start) // step * step)
+    cols = slice(cols.start, cols.start + (cols.stop - cols.start) // step * step)
+    y0, y1, x0, x1 = rows.start - wide, rows.stop + wide, cols.start - wide, cols.stop + wide
+    if y0 < 0 or x0 < 0 or y1 > page.flat.shape[0] or x1 > page.flat.shape[1] or rows.stop <= rows.start:
         return None
     outline = (255 - blank[rows, cols]).astype(np.float32)
     seen = (255 - page.flat[y0:y1, x0:x1]).astype(np.float32)
     if step > 1:
-        outline = cv2.resize(outline, None, fx=1 / step, fy=1 / step, interpolation=cv2.INTER_AREA)
-        seen = cv2.resize(seen, None, fx=1 / step, fy=1 / step, interpolation=cv2.INTER_AREA)
+        outline = cv2.resize(outline, (outline.shape[1] // step, outline.shape[0] // step), interpolation=cv2.INTER_AREA)
+        seen = cv2.resize(seen, (seen.shape[1] // step, seen.shape[0] // step), interpolation=cv2.INTER_AREA)
     scores = np.nan_to_num(cv2.matchTemplate(seen, outline, cv2.TM_CCOEFF_NORMED), nan=0.0)
-    if step > 1:  # corner to corner: the first and last scores are the same shifts at both scales
-        from scipy.ndimage import map_coordinates
-
-        at = np.arange(2 * reach + 1) / (2 * reach)
-        yy, xx = np.meshgrid(at * (scores.shape[0] - 1), at * (scores.shape[1] - 1), indexing="ij")
+    if step > 1:  # shrunk score j is the shift j * step - wide; a cubic through them for each pixel
+        at = (np.arange(-reach, reach + 1) + wide) / step
+        yy, xx = np.meshgrid(at, at, indexing="ij")
         scores = map_coordinates(scores, [yy, xx], order=3).astype(np.float32)
     return scores
 

@@ -43,7 +43,7 @@ def cell_offsets(page: Page, f: FormField, shift: Shift = (0, 0)) -> list[int]:
     reach = page.px(REACH_MM)
     h, w = page.flat.shape
     y0, y1 = page.px(f.box.y + BAND_INSET_MM) + dy, page.px(f.box.bottom - BAND_INSET_MM) + dy
-    x0, x1 = page.px(f.box.x) + dx - reach, page.px(f.box.right) + dx + reach
+    x0, x1 = page.px(f.box.x) + dx - reach, page.px(f.box.right) + dx + reach + 1
     if y0 < 0 or x0 < 0 or y1 > h or x1 > w or y1 - y0 < 4:
         return none
     dark = 255.0 - page.flat[y0:y1, x0:x1].astype(np.float32)

@@ -116,12 +116,11 @@ def comb_cells(page: Page, f: FormField, shift: Shift = (0, 0)) -> list[np.ndarr
     offsets = cell_offsets(page, f, shift)
     if any(offsets):  # the comb is stretched: each cell is taken from where its walls are
         raw = raw.copy()
+        top, left = (s.start for s in page.slice(f.box))
         for cell, offset in zip(f.cells, offsets, strict=True):
             rows, cols = page.slice(cell)
-            rows = slice(rows.start - page.px(f.box.y), rows.stop - page.px(f.box.y))
-            cols = slice(cols.start - page.px(f.box.x), cols.stop - page.px(f.box.x))
-            moved = page.handwriting(cell, (shift[0] + offset, shift[1]))
-            raw[rows, cols] = moved[:raw[rows, cols].shape[0], :raw[rows, cols].shape[1]]
+            raw[rows.start - top:rows.stop - top, cols.start - left:cols.stop - left] = \
+                page.handwriting(cell, (shift[0] + offset, shift[1]))
     strip = remove_lines(raw, page.px_per_mm)
     x0, y0 = page.px(f.box.x), page.px(f.box.y)
     inset = page.px(CELL_INSET_MM)

@@ -83,8 +83,8 @@ MESSAGES: dict[ReasonCode, str] = {
     "dengan seluruh halaman terlihat.",
     ReasonCode.FORM_UNMARKED: "Tanda registrasi dan kode QR tidak terbaca (fotokopi atau formulir "
     "versi lama?); formulir dikenali dari judulnya sebagai {title} ({form_id}), nomor seri "
-    "terbaca {serial}. Letak isian diperkirakan dari tepi kertas: periksa nomor seri dan semua "
-    "isian.",
+    "terbaca {serial}. Letak isian hanya diperkirakan (dari tepi kertas atau cetakannya): periksa "
+    "nomor seri dan semua isian.",
     ReasonCode.SEVERAL_FORMS: "Foto ini berisi {count} formulir; hanya satu yang dibaca. Mohon setiap "
     "formulir difoto sendiri, satu foto satu formulir, lalu dikirim ulang.",
     ReasonCode.UNKNOWN_FORM: "Formulir tidak dikenal ({detail}).",

@@ -35,22 +35,28 @@ class TitleMatch:
     line: str  # the line that matched, as read
 
 
+def _paper(image: np.ndarray) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """The photo at WORK_LONG_SIDE (grey), its scale, where it is bright (Otsu), and the bright
+    parts too wide to be a table-cloth's light squares: an opening wider than a square cuts them
+    off, and a sheet is far wider."""
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    scale = min(WORK_LONG_SIDE / max(gray.shape[:2]), 1.0)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    _, mask = cv2.threshold(cv2.GaussianBlur(small, (5, 5), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    side = int(0.045 * max(small.shape))
+    alone = cv2.morphologyEx(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8)),
+                             cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
+    return small, scale, mask, alone
+
+
 def find_sheets(image: np.ndarray) -> list[np.ndarray]:
     """Candidate corners of the sheet in image pixels (top-left, top-right, bottom-right,
     bottom-left as seen in the photo), most likely first; empty when no bright quadrilateral
     covers enough of the photo. A flatbed scan, where the sheet is the whole image, gives the
     image's own corners."""
-    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    scale = min(WORK_LONG_SIDE / max(gray.shape[:2]), 1.0)
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    _, mask = cv2.threshold(cv2.GaussianBlur(small, (5, 5), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    small, scale, mask, alone = _paper(image)
     # The writing inside the sheet must not split it into pieces ...
     solid = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((25, 25), np.uint8))
-    # ... and on a checked or dotted table-cloth, the cloth's own light squares must not join it:
-    # an opening wider than a square cuts them off, the sheet is far wider.
-    side = int(0.045 * max(small.shape))
-    alone = cv2.morphologyEx(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8)),
-                             cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
     # ... and on a cloth as light as the paper, only the sheet's straight edge tells them apart.
     edges = cv2.dilate(cv2.Canny(cv2.GaussianBlur(small, (5, 5), 0), 20, 60), np.ones((3, 3), np.uint8))
     found = []
@@ -73,13 +79,8 @@ def sheet_regions(image: np.ndarray) -> list[tuple[slice, slice]]:
     """Where each sheet lies (rows, columns of `image`) when the photo shows two or more sheets
     apart from each other, in reading order along the line they lie on (as `marks.split_sheets`
     numbers them); empty for a photo of one sheet, or of sheets that touch."""
-    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    scale = min(WORK_LONG_SIDE / max(gray.shape[:2]), 1.0)
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    _, mask = cv2.threshold(cv2.GaussianBlur(small, (5, 5), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    side = int(0.045 * max(small.shape))  # as in find_sheets: a table-cloth's squares cut off
-    alone = cv2.morphologyEx(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8)),
-                             cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
+    small, scale, _, alone = _paper(image)
+    height, width = image.shape[:2]
     contours, _ = cv2.findContours(alone, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     boxes = []
     for contour in contours:
@@ -96,8 +97,8 @@ def sheet_regions(image: np.ndarray) -> list[tuple[slice, slice]]:
     for i in reading_order(np.array([[x + w / 2, y + h / 2] for x, y, w, h in boxes])):
         x, y, w, h = boxes[i]
         pad = REGION_MARGIN * max(w, h)
-        y0, y1 = int(max(0, (y - pad) / scale)), int(min(gray.shape[0], (y + h + pad) / scale))
-        x0, x1 = int(max(0, (x - pad) / scale)), int(min(gray.shape[1], (x + w + pad) / scale))
+        y0, y1 = int(max(0, (y - pad) / scale)), int(min(height, (y + h + pad) / scale))
+        x0, x1 = int(max(0, (x - pad) / scale)), int(min(width, (x + w + pad) / scale))
         regions.append((slice(y0, y1), slice(x0, x1)))
     return regions
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from scipy.ndimage import map_coordinates
 
 from pipeline.forms.template import Template
 from pipeline.geometry import Box
@@ -51,8 +52,6 @@ def boxes_of(template: Template) -> list[tuple[Box, int]]:
 def _scores(page: Page, blank: np.ndarray, box: Box, step: int = 1) -> np.ndarray | None:
     """How well the blank form's outline matches the page at each shift (px) within SEARCH_MM,
     compared every `step` pixels (on both images shrunk by it) and spread back to every pixel."""
-    from scipy.ndimage import map_coordinates
-
     reach = page.px(SEARCH_MM)
     wide = -(-reach // step) * step  # the reach in whole steps, so shrunk shifts fall on pixels
     rows, cols = page.slice(box.grow(AROUND_MM))

@@ -29,8 +29,7 @@ MIN_OFFSET_PX = 2  # a fitted drift under this everywhere is noise: the cells st
 
 def _walls(f: FormField) -> list[float]:
     """The comb's wall positions (mm from the page's left edge), left to right."""
-    edges = sorted({round(c.x, 3) for c in f.cells} | {round(c.right, 3) for c in f.cells})
-    return edges
+    return sorted({round(c.x, 3) for c in f.cells} | {round(c.right, 3) for c in f.cells})
 
 
 def cell_offsets(page: Page, f: FormField, shift: Shift = (0, 0)) -> list[int]:

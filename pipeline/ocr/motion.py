@@ -9,8 +9,8 @@ adds edges of its own.
 The kernel is not guessed from the page's look: the form's own print is known exactly (the blank
 form, rendered as for printing), so the blur that turns the blank form's captions and rules into
 what the photo shows can be fitted directly. Only print away from every box is used (nobody
-writes there); the photo's small offset from the form is found first, for each part of the
-page on its own, then the fit, summed over the parts, is between
+writes there); the photo's offset from the form is found first, for each part of the page on
+its own (coarsely by matching its print, then finely), then the fit, summed over the parts, is between
 846 likely kernels (a line of each length and angle, and plain defocus), so a page without a
 smear is left alone. Only the text readers see the
 sharpened page: ticks, signatures and the capture gate measure the photo as taken.
@@ -39,15 +39,23 @@ DEFOCUS_PX = (0.6, 0.9, 1.2, 1.6, 2.0, 2.5)
 # line along it. So the offset is found first (the best of defocus kernels shifted by up to
 # 3 px), and the kernels are compared on the photo moved back by it.
 SHIFTS_PX = tuple(x / 2 for x in range(-6, 7))
-SAMPLES = 12_000  # pixels near print the fit uses; more changed no estimate on the bench pages
+SAMPLES = 40_000  # pixels near print the fit uses, ~400 per part of the page
 # ... and found for each part of the page on its own: a sheet not lying flat sits off the form
 # by different amounts in different parts, and one offset for the whole page let that spread
 # look like a line blur. On seed 2041's 70 curled photos, one offset: 18 pages sharpened, 14 of
-# them with no smear or the wrong one; 3 x 4 parts: 8, 1; 4 x 6 parts (52 x 50 mm on A4): 8, 1,
-# with smears found closer to the truth. On seed 2031's 162 flat phone photos the decisions did
-# not change (23 of 31 smeared pages sharpened, no other).
-TILES = (4, 6)  # columns, rows
-MIN_TILE_SAMPLES = 300  # a part with fewer samples (little print away from the boxes) is not used
+# them with no smear or the wrong one; 4 x 6 parts (52 x 50 mm on A4): 8, 1.
+# A curled sheet still fooled 4 x 6 parts: its bend moves print by more than the 3 px searched
+# and stretches it inside a part, and both look like a line. So each part is first placed
+# coarsely (its blurred print matched within COARSE_REACH_PX), the parts are smaller, and a part
+# whose fine offset still ends at the edge of the search is left out. On 16 photos smeared by
+# 4-7 camera pixels among the curled photos of two training seeds (4083, 4087): smears found
+# 4 -> 9, angles within 6-12 degrees of the truth where they were 20-40 off; none found on the
+# 123 others. On three flat training seeds (4049, 4057, 4063): 36 -> 34 of 37 found (two chat
+# photos 4 camera px, fit ratios 1.17-1.19 -> 1.12-1.13), none on the 177 others.
+TILES = (8, 12)  # columns, rows: parts of 26 x 25 mm on A4
+MIN_TILE_SAMPLES = 150  # a part with fewer samples (little print away from the boxes) is not used
+COARSE_REACH_PX = 10
+COARSE_SIGMA_PX = 1.5  # both prints are blurred alike before matching, so a smear moves no peak
 BOX_MARGIN_MM = 3.0  # writing, ticks and stamps can spill this far past a box
 # A smear worth undoing: long enough to double a letter's edges, and explaining the print
 # clearly better than any defocus. Measured on seed 2031's typed phone photos (79): none without
@@ -140,6 +148,7 @@ class _Tile:
 
     ys: np.ndarray
     xs: np.ndarray
+    box: tuple[int, int, int, int]  # rows and columns the samples span: y0, y1, x0, x1
     patches: np.ndarray  # samples x kernel cells, centred per cell within the tile
     energy: np.ndarray  # per kernel: sum of squares of its centred blurred print
     offset_energy: np.ndarray  # the same for the shifted defocus kernels (`_offsets`)
@@ -152,6 +161,7 @@ class _Reference:
 
     shape: tuple[int, ...]  # the page it was drawn at
     tiles: tuple[_Tile, ...]
+    blurred: np.ndarray  # the blank form's gray, blurred by COARSE_SIGMA_PX, for coarse placing
 
 
 _REFERENCES: dict[tuple[str, float], _Reference | None] = {}
@@ -174,7 +184,8 @@ def _usable(ink: np.ndarray, template: Template, px_per_mm: float) -> np.ndarray
 
 
 def _build_reference(template: Template, px_per_mm: float) -> _Reference | None:
-    ink = 1 - blank_gray(template, px_per_mm).astype(np.float32) / 255
+    gray = blank_gray(template, px_per_mm).astype(np.float32)
+    ink = 1 - gray / 255
     ys, xs = np.nonzero(_usable(ink, template, px_per_mm))
     if len(ys) < SAMPLES // 4:
         return None
@@ -195,9 +206,12 @@ def _build_reference(template: Template, px_per_mm: float) -> _Reference | None:
             continue
         own = patches[mine] - patches[mine].mean(axis=0)
         cov = own.T @ own
-        tiles.append(_Tile(ys[mine], xs[mine], own, np.einsum("ij,ij->i", kernels @ cov, kernels),
+        box = (int(ys[mine].min()), int(ys[mine].max()) + 1, int(xs[mine].min()), int(xs[mine].max()) + 1)
+        tiles.append(_Tile(ys[mine], xs[mine], box, own, np.einsum("ij,ij->i", kernels @ cov, kernels),
                            np.einsum("ij,ij->i", shifted @ cov, shifted)))
-    return _Reference(ink.shape, tuple(tiles)) if tiles else None
+    if not tiles:
+        return None
+    return _Reference(ink.shape, tuple(tiles), cv2.GaussianBlur(gray, (0, 0), COARSE_SIGMA_PX))
 
 
 def _residuals(seen: np.ndarray, tile: _Tile, kernels: np.ndarray, energy: np.ndarray) -> np.ndarray:
@@ -225,6 +239,18 @@ def _reference(template: Template, px_per_mm: float) -> _Reference | None:
         return _REFERENCES[key]
 
 
+def _coarse_offset(photo: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int]:
+    """Where the part `box` of the blank form's (blurred) print lies in the (blurred) photo,
+    within COARSE_REACH_PX, as a whole-pixel offset."""
+    y0, y1, x0, x1 = box
+    h, w = photo.shape
+    a0, a1 = max(0, y0 - COARSE_REACH_PX), min(h, y1 + COARSE_REACH_PX)
+    b0, b1 = max(0, x0 - COARSE_REACH_PX), min(w, x1 + COARSE_REACH_PX)
+    score = cv2.matchTemplate(photo[a0:a1, b0:b1], blank[y0:y1, x0:x1], cv2.TM_CCOEFF_NORMED)
+    _, _, _, (mx, my) = cv2.minMaxLoc(score)
+    return a0 + my - y0, b0 + mx - x0
+
+
 def find_smear(flat: np.ndarray, template: Template, px_per_mm: float) -> Smear | None:
     """The line blur that best turns the blank form's print into `flat` (the straightened page,
     lighting flattened), or None when there is too little print to tell."""
@@ -233,13 +259,20 @@ def find_smear(flat: np.ndarray, template: Template, px_per_mm: float) -> Smear 
         return None
     shifts, shifted = _offsets()
     names, kernels, defocus = _candidates()
+    photo = cv2.GaussianBlur(flat.astype(np.float32), (0, 0), COARSE_SIGMA_PX)
     residual = np.zeros(len(kernels), dtype=np.float64)
+    used = 0
     for tile in reference.tiles:
-        seen = 1 - flat[tile.ys, tile.xs].astype(np.float32) / 255
+        oy, ox = _coarse_offset(photo, reference.blurred, tile.box)
+        seen = _sample(flat, tile.ys + oy, tile.xs + ox)
         dy, dx = shifts[int(np.argmin(_residuals(seen, tile, shifted, tile.offset_energy)))]
-        if dy or dx:  # this part of the photo sits (dy, dx) from the form: compare where it is
-            seen = _sample(flat, tile.ys + dy, tile.xs + dx)
+        if max(abs(dy), abs(dx)) == SHIFTS_PX[-1]:
+            continue  # still off at the edge of the search: moved or stretched more than it covers
+        seen = _sample(flat, tile.ys + oy + dy, tile.xs + ox + dx)
         residual += _residuals(seen, tile, kernels, tile.energy)
+        used += 1
+    if not used:
+        return None
     best = int(np.argmin(residual))
     length, angle = names[best]
     return Smear(length, angle, float(residual[:defocus].min()) / max(float(residual[best]), 1e-12))

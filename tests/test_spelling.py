@@ -212,6 +212,13 @@ def test_a_little_word_glued_to_its_neighbour_is_offered_apart():
     from pipeline.extract.plausible import likelier_text
     assert likelier_text("papan petunjuk jalurdan tempat kumpul") == "papan petunjuk jalur dan tempat kumpul"
     assert likelier_text("Warga jugaikut membantu") == "Warga juga ikut membantu"
+    assert likelier_text("anak jatuh dari jalanini, untung") == "anak jatuh dari jalan ini, untung"
     # A word the frequency list knows stays, and "di"/"ke" prefixes make words it lacks.
     assert likelier_text("Kami mendukung kegiatan yang bermanfaat") is None
     assert likelier_text("Saluran dinormalisasi dan dikorek") is None
+
+
+def test_a_colon_inside_a_word_is_offered_as_an_i():
+    from pipeline.extract.plausible import likelier_text
+    assert likelier_text("Lapangan Bola Anj:r Pasar Lama") == "Lapangan Bola Anjir Pasar Lama"
+    assert likelier_text("Rapat pukul 09:00 di balai") is None  # a time is not a word

@@ -39,7 +39,7 @@ DEFOCUS_PX = (0.6, 0.9, 1.2, 1.6, 2.0, 2.5)
 # line along it. So the offset is found first (the best of defocus kernels shifted by up to
 # 3 px), and the kernels are compared on the photo moved back by it.
 SHIFTS_PX = tuple(x / 2 for x in range(-6, 7))
-SAMPLES = 40_000  # pixels near print the fit uses, ~400 per part of the page
+SAMPLES = 24_000  # pixels near print the fit uses; 40 000 found the same smears on the seeds below
 # ... and found for each part of the page on its own: a sheet not lying flat sits off the form
 # by different amounts in different parts, and one offset for the whole page let that spread
 # look like a line blur. On seed 2041's 70 curled photos, one offset: 18 pages sharpened, 14 of
@@ -53,9 +53,10 @@ SAMPLES = 40_000  # pixels near print the fit uses, ~400 per part of the page
 # 123 others. On three flat training seeds (4049, 4057, 4063): 36 -> 34 of 37 found (two chat
 # photos 4 camera px, fit ratios 1.17-1.19 -> 1.12-1.13), none on the 177 others.
 TILES = (8, 12)  # columns, rows: parts of 26 x 25 mm on A4
-MIN_TILE_SAMPLES = 150  # a part with fewer samples (little print away from the boxes) is not used
+MIN_TILE_SAMPLES = 100  # a part with fewer samples (little print away from the boxes) is not used
 COARSE_REACH_PX = 10
 COARSE_SIGMA_PX = 1.5  # both prints are blurred alike before matching, so a smear moves no peak
+COARSE_STEP = 2  # placed at half resolution: the fine search that follows reaches 3 px
 BOX_MARGIN_MM = 3.0  # writing, ticks and stamps can spill this far past a box
 # A smear worth undoing: long enough to double a letter's edges, and explaining the print
 # clearly better than any defocus. Measured on seed 2031's typed phone photos (79): none without
@@ -150,8 +151,6 @@ class _Tile:
     xs: np.ndarray
     box: tuple[int, int, int, int]  # rows and columns the samples span: y0, y1, x0, x1
     patches: np.ndarray  # samples x kernel cells, centred per cell within the tile
-    energy: np.ndarray  # per kernel: sum of squares of its centred blurred print
-    offset_energy: np.ndarray  # the same for the shifted defocus kernels (`_offsets`)
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,9 @@ class _Reference:
 
     shape: tuple[int, ...]  # the page it was drawn at
     tiles: tuple[_Tile, ...]
-    blurred: np.ndarray  # the blank form's gray, blurred by COARSE_SIGMA_PX, for coarse placing
+    energy: np.ndarray  # tiles x kernels: sum of squares of each kernel's centred blurred print
+    offset_energy: np.ndarray  # the same for the shifted defocus kernels (`_offsets`)
+    coarse: np.ndarray  # the blank form's gray as `_coarse` sees a photo
 
 
 _REFERENCES: dict[tuple[str, float], _Reference | None] = {}
@@ -184,8 +185,8 @@ def _usable(ink: np.ndarray, template: Template, px_per_mm: float) -> np.ndarray
 
 
 def _build_reference(template: Template, px_per_mm: float) -> _Reference | None:
-    gray = blank_gray(template, px_per_mm).astype(np.float32)
-    ink = 1 - gray / 255
+    gray = blank_gray(template, px_per_mm)
+    ink = 1 - gray.astype(np.float32) / 255
     ys, xs = np.nonzero(_usable(ink, template, px_per_mm))
     if len(ys) < SAMPLES // 4:
         return None
@@ -199,7 +200,7 @@ def _build_reference(template: Template, px_per_mm: float) -> _Reference | None:
     kernels, shifted = _candidates()[1], _offsets()[1]
     cols, rows = TILES
     tile_of = (xs * cols // ink.shape[1]) * rows + ys * rows // ink.shape[0]
-    tiles = []
+    tiles, energy, offset_energy = [], [], []
     for t in range(cols * rows):
         mine = np.nonzero(tile_of == t)[0]
         if len(mine) < MIN_TILE_SAMPLES:
@@ -207,19 +208,31 @@ def _build_reference(template: Template, px_per_mm: float) -> _Reference | None:
         own = patches[mine] - patches[mine].mean(axis=0)
         cov = own.T @ own
         box = (int(ys[mine].min()), int(ys[mine].max()) + 1, int(xs[mine].min()), int(xs[mine].max()) + 1)
-        tiles.append(_Tile(ys[mine], xs[mine], box, own, np.einsum("ij,ij->i", kernels @ cov, kernels),
-                           np.einsum("ij,ij->i", shifted @ cov, shifted)))
+        tiles.append(_Tile(ys[mine], xs[mine], box, own))
+        energy.append(np.einsum("ij,ij->i", kernels @ cov, kernels))
+        offset_energy.append(np.einsum("ij,ij->i", shifted @ cov, shifted))
     if not tiles:
         return None
-    return _Reference(ink.shape, tuple(tiles), cv2.GaussianBlur(gray, (0, 0), COARSE_SIGMA_PX))
+    return _Reference(ink.shape, tuple(tiles), np.maximum(np.stack(energy), 1e-12),
+                      np.maximum(np.stack(offset_energy), 1e-12), _coarse(gray))
 
 
-def _residuals(seen: np.ndarray, tile: _Tile, kernels: np.ndarray, energy: np.ndarray) -> np.ndarray:
-    """Each kernel's least-squares fit with a free gain and offset (the photo's print is greyer
-    than the PDF's): the residual left after the best multiple of the kernel's blurred print."""
-    seen = seen - seen.mean()
-    along = kernels @ (tile.patches.T @ seen)
-    return float(seen @ seen) - along ** 2 / np.maximum(energy, 1e-12)
+def _projections(flat: np.ndarray, tiles: list[_Tile], offsets: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each tile's photo samples (moved by its offset, centred: the photo's print is greyer than
+    the PDF's, so gain and level are free) projected on its print patches, and their energy."""
+    along, total = [], []
+    for tile, (dy, dx) in zip(tiles, offsets, strict=True):
+        seen = _sample(flat, tile.ys + dy, tile.xs + dx)
+        seen -= seen.mean()
+        along.append(tile.patches.T @ seen)
+        total.append(float(seen @ seen))
+    return np.stack(along), np.array(total)
+
+
+def _residuals(along: np.ndarray, total: np.ndarray, kernels: np.ndarray, energy: np.ndarray) -> np.ndarray:
+    """Tiles x kernels: each kernel's least-squares fit to each tile, the residual left after the
+    best multiple of the kernel's blurred print."""
+    return total[:, None] - (along @ kernels.T) ** 2 / energy
 
 
 def _sample(flat: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
@@ -239,16 +252,24 @@ def _reference(template: Template, px_per_mm: float) -> _Reference | None:
         return _REFERENCES[key]
 
 
+def _coarse(gray: np.ndarray) -> np.ndarray:
+    """`gray` blurred by COARSE_SIGMA_PX and taken at every COARSE_STEP-th pixel, as float."""
+    h, w = gray.shape
+    small = cv2.resize(gray, (w // COARSE_STEP, h // COARSE_STEP), interpolation=cv2.INTER_AREA)
+    return cv2.GaussianBlur(small.astype(np.float32), (0, 0), COARSE_SIGMA_PX / COARSE_STEP)
+
+
 def _coarse_offset(photo: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int]:
-    """Where the part `box` of the blank form's (blurred) print lies in the (blurred) photo,
-    within COARSE_REACH_PX, as a whole-pixel offset."""
-    y0, y1, x0, x1 = box
+    """Where the part `box` (full-resolution rows and columns) of the blank form's print lies in
+    the photo, both as `_coarse` gives them, within COARSE_REACH_PX, in full-resolution pixels."""
+    y0, y1, x0, x1 = (v // COARSE_STEP for v in box)
+    reach = COARSE_REACH_PX // COARSE_STEP
     h, w = photo.shape
-    a0, a1 = max(0, y0 - COARSE_REACH_PX), min(h, y1 + COARSE_REACH_PX)
-    b0, b1 = max(0, x0 - COARSE_REACH_PX), min(w, x1 + COARSE_REACH_PX)
+    a0, a1 = max(0, y0 - reach), min(h, y1 + reach)
+    b0, b1 = max(0, x0 - reach), min(w, x1 + reach)
     score = cv2.matchTemplate(photo[a0:a1, b0:b1], blank[y0:y1, x0:x1], cv2.TM_CCOEFF_NORMED)
     _, _, _, (mx, my) = cv2.minMaxLoc(score)
-    return a0 + my - y0, b0 + mx - x0
+    return (a0 + my - y0) * COARSE_STEP, (b0 + mx - x0) * COARSE_STEP
 
 
 def find_smear(flat: np.ndarray, template: Template, px_per_mm: float) -> Smear | None:
@@ -259,20 +280,18 @@ def find_smear(flat: np.ndarray, template: Template, px_per_mm: float) -> Smear 
         return None
     shifts, shifted = _offsets()
     names, kernels, defocus = _candidates()
-    photo = cv2.GaussianBlur(flat.astype(np.float32), (0, 0), COARSE_SIGMA_PX)
-    residual = np.zeros(len(kernels), dtype=np.float64)
-    used = 0
-    for tile in reference.tiles:
-        oy, ox = _coarse_offset(photo, reference.blurred, tile.box)
-        seen = _sample(flat, tile.ys + oy, tile.xs + ox)
-        dy, dx = shifts[int(np.argmin(_residuals(seen, tile, shifted, tile.offset_energy)))]
-        if max(abs(dy), abs(dx)) == SHIFTS_PX[-1]:
-            continue  # still off at the edge of the search: moved or stretched more than it covers
-        seen = _sample(flat, tile.ys + oy + dy, tile.xs + ox + dx)
-        residual += _residuals(seen, tile, kernels, tile.energy)
-        used += 1
-    if not used:
+    photo = _coarse(flat)
+    tiles = list(reference.tiles)
+    coarse = [_coarse_offset(photo, reference.coarse, tile.box) for tile in tiles]
+    along, total = _projections(flat, tiles, coarse)
+    fine = _residuals(along, total, shifted, reference.offset_energy).argmin(axis=1)
+    # A part still off at the edge of the fine search has moved or stretched more than it covers.
+    keep = [i for i, k in enumerate(fine) if max(abs(shifts[k][0]), abs(shifts[k][1])) < SHIFTS_PX[-1]]
+    if not keep:
         return None
+    offsets = [(coarse[i][0] + shifts[fine[i]][0], coarse[i][1] + shifts[fine[i]][1]) for i in keep]
+    along, total = _projections(flat, [tiles[i] for i in keep], offsets)
+    residual = _residuals(along, total, kernels, reference.energy[keep]).sum(axis=0)
     best = int(np.argmin(residual))
     length, angle = names[best]
     return Smear(length, angle, float(residual[:defocus].min()) / max(float(residual[best]), 1e-12))

@@ -4,6 +4,8 @@ agree; when they disagree the reviewer sees both readings."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -103,3 +105,14 @@ def test_otherwise_a_comb_tesseract_read_with_extra_characters_still_waits_for_a
     f = default_templates().get("KIM-02").field("pelapor_hp")
     value = written_value(f, _with_extras(f, tess, net, net_conf), False, gazetteer)
     assert value.needs_review and any(r.code is ReasonCode.DIGITS_DISAGREE for r in value.reasons)
+
+
+def test_a_group_edge_tesseract_missed_is_put_where_both_readers_read_the_same_digits(gazetteer):
+    """'0711 2026' for 07 11 2026: the gap between day and month not seen, every digit read."""
+    f = default_templates().get("KIM-02").field("tanggal_pengaduan")
+    text = FieldText(f.name, "0711 2026", ("0711", "", "2026"), 0.9, 2, (2, 2, 4), (0.9, 0.9),
+                     second=("07", "11", "2026"), second_conf=0.97)
+    value = written_value(f, text, False, gazetteer)
+    assert value.value == "2026-11-07" and not value.needs_review
+    unsure = replace(text, second_conf=0.8)
+    assert written_value(f, unsure, False, gazetteer).needs_review

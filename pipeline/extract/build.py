@@ -147,10 +147,13 @@ def _subsequence(short: str, long: str) -> bool:
 
 def without_extras(text: FieldText) -> FieldText:
     """`text` with the digit network's groups when tesseract read them all plus extra characters
-    (see EXTRAS_NET_CONFIDENCE); otherwise unchanged."""
+    (see EXTRAS_NET_CONFIDENCE), or read exactly its digits but put a group's edge elsewhere
+    ("0711 2026": the gap between day and month not seen); otherwise unchanged."""
     if (not text.second or text.second_conf < EXTRAS_NET_CONFIDENCE or len(text.groups) != len(text.second)
             or tuple(len(s) for s in text.second) != text.filled):
         return text
+    if "".join(text.groups) == "".join(text.second):
+        return replace(text, groups=text.second)
     pairs = list(zip(text.second, text.groups, strict=True))
     if all(len(g) == len(s) for s, g in pairs) or not all(_subsequence(s, g) for s, g in pairs):
         return text

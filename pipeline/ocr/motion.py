@@ -39,21 +39,24 @@ DEFOCUS_PX = (0.6, 0.9, 1.2, 1.6, 2.0, 2.5)
 # line along it. So the offset is found first (the best of defocus kernels shifted by up to
 # 3 px), and the kernels are compared on the photo moved back by it.
 SHIFTS_PX = tuple(x / 2 for x in range(-6, 7))
-SAMPLES = 24_000  # pixels near print the fit uses; 40 000 found the same smears on the seeds below
+SAMPLES = 12_000  # pixels near print the fit uses; more changed no estimate on the bench pages
 # ... and found for each part of the page on its own: a sheet not lying flat sits off the form
 # by different amounts in different parts, and one offset for the whole page let that spread
 # look like a line blur. On seed 2041's 70 curled photos, one offset: 18 pages sharpened, 14 of
-# them with no smear or the wrong one; 4 x 6 parts (52 x 50 mm on A4): 8, 1.
-# A curled sheet still fooled 4 x 6 parts: its bend moves print by more than the 3 px searched
-# and stretches it inside a part, and both look like a line. So each part is first placed
-# coarsely (its blurred print matched within COARSE_REACH_PX), the parts are smaller, and a part
-# whose fine offset still ends at the edge of the search is left out. On 16 photos smeared by
-# 4-7 camera pixels among the curled photos of two training seeds (4083, 4087): smears found
-# 4 -> 9, angles within 6-12 degrees of the truth where they were 20-40 off; none found on the
-# 123 others. On three flat training seeds (4049, 4057, 4063): 36 -> 34 of 37 found (two chat
-# photos 4 camera px, fit ratios 1.17-1.19 -> 1.12-1.13), none on the 177 others.
-TILES = (8, 12)  # columns, rows: parts of 26 x 25 mm on A4
-MIN_TILE_SAMPLES = 100  # a part with fewer samples (little print away from the boxes) is not used
+# them with no smear or the wrong one; 3 x 4 parts: 8, 1; 4 x 6 parts (52 x 50 mm on A4): 8, 1,
+# with smears found closer to the truth. On seed 2031's 162 flat phone photos the decisions did
+# not change (23 of 31 smeared pages sharpened, no other).
+# A curled sheet's bend still moved print further than the fine search reaches and hid real
+# smears. So each part is first placed coarsely (its blurred print matched within
+# COARSE_REACH_PX), and a part whose fine offset still ends at the edge of the search (moved or
+# stretched more than it covers) is left out. On 16 photos smeared by 4-7 camera pixels among
+# the curled photos of two training seeds (4083, 4087): smears found 4 -> 7, none on the 123
+# others. On flat pages nothing moves that far: on three flat training seeds (4049, 4057, 4063)
+# and seed 2031 every decision and kernel stayed (one angle 6 -> 12 degrees). Smaller parts
+# (26 x 25 mm) found 9 of the 16 curled smears but fitted flat smears a pixel shorter, and a
+# flat phone photo of seed 2031 had 2 of its values accepted that way instead of 7.
+TILES = (4, 6)  # columns, rows
+MIN_TILE_SAMPLES = 300  # a part with fewer samples (little print away from the boxes) is not used
 COARSE_REACH_PX = 10
 COARSE_SIGMA_PX = 1.5  # both prints are blurred alike before matching, so a smear moves no peak
 COARSE_STEP = 2  # placed at half resolution: the fine search that follows reaches 3 px

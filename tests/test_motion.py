@@ -60,6 +60,20 @@ def test_a_page_a_little_off_the_form_is_not_taken_for_a_smear(templates, dy, dx
     assert smear is not None and smear.worth_undoing and abs(smear.length_px - 10) <= 1
 
 
+def test_a_smear_on_print_moved_further_than_the_fine_search_is_measured(templates):
+    """Print 7 px down and 9 px left of the form (a bend does that near a lifted edge): each
+    part is placed coarsely first, so the smear is not mistaken for a longer line along the
+    offset (16 px at 36 degrees without the coarse step)."""
+    template = templates.get("KIM-02")
+    gray = blank_gray(template, PX_PER_MM)
+    moved = cv2.warpAffine(gray, np.float32([[1, 0, -9], [0, 1, 7]]), gray.shape[::-1],
+                           flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    smear = find_smear(cv2.filter2D(moved, -1, line_kernel(10, 30), borderType=cv2.BORDER_REFLECT),
+                       template, PX_PER_MM)
+    assert smear is not None and smear.worth_undoing
+    assert abs(smear.length_px - 10) <= 1 and abs(smear.angle_deg - 30) <= 6
+
+
 def test_a_page_of_another_size_is_not_measured(templates):
     assert find_smear(np.full((100, 80), 255, np.uint8), templates.get("KIM-01"), PX_PER_MM) is None
 

@@ -222,3 +222,4 @@ def test_a_colon_inside_a_word_is_offered_as_an_i():
     from pipeline.extract.plausible import likelier_text
     assert likelier_text("Lapangan Bola Anj:r Pasar Lama") == "Lapangan Bola Anjir Pasar Lama"
     assert likelier_text("Rapat pukul 09:00 di balai") is None  # a time is not a word
+    assert likelier_text("Catatan:tidak ada") is None  # two words joined by their writer

@@ -83,8 +83,10 @@ _GLUED_WORD = re.compile(r"\b[A-Za-z]{6,}\b")
 # among 5562 free-text values of the training seeds' readings.
 GLUE_WORDS = ("dan", "juga", "ikut", "yang", "ini", "itu")
 # A colon inside a word is an i (or l) whose dot and stem came apart ("Lapangan Bola Anj:r",
-# curled training seed 4087, accepted): no right value on the training seeds has one.
-_COLON_IN_WORD = re.compile(r"(?<=[A-Za-z]):(?=[a-z])")
+# curled training seed 4087, accepted): no right value on the training seeds has one. Two
+# words a writer joined with a colon ("Catatan:tidak ada") are not one: only where the word
+# with an i is a word, or one side is too short to be one ("Raman:a").
+_COLON_IN_WORD = re.compile(r"\b([A-Za-z]+):([a-z]+)\b")
 _COMMA_BEFORE = re.compile(r",(\s+)([A-Z][a-z]+)\b")
 # Words that begin the name of a place or an office, capitalised after a comma in an address.
 PLACE_WORDS = frozenset({"desa", "dusun", "kelurahan", "kecamatan", "kabupaten", "kota", "jalan", "jl", "gang",
@@ -156,6 +158,13 @@ def _split_glued(m: re.Match[str], names: frozenset[str]) -> str:
     return word
 
 
+def _colon_as_i(m: re.Match[str], names: frozenset[str]) -> str:
+    before, after = m.groups()
+    word = f"{before}i{after}"
+    known = word.lower() in names or word.lower() in LOCAL_WORDS or zipf().get(word.lower(), 0.0) > 0
+    return word if known or min(len(before), len(after)) <= 3 else m.group(0)
+
+
 def _full_stop(m: re.Match[str], names: frozenset[str]) -> str:
     word = m.group(2).lower()
     if word in names or word in LOCAL_WORDS or word in PLACE_WORDS or zipf().get(word, 0.0) < COMMON:
@@ -172,7 +181,7 @@ def likelier_text(text: str, names: frozenset[str] = frozenset(), paragraph: boo
     out = _GLUED_MARKER.sub(r"\1 \2", out)
     out = _GLUED_NUMBER.sub(lambda m: _unglued(m, names), out)
     out = _GLUED_WORD.sub(lambda m: _split_glued(m, names), out)
-    out = _COLON_IN_WORD.sub("i", out)
+    out = _COLON_IN_WORD.sub(lambda m: _colon_as_i(m, names), out)
     if paragraph:
         out = _COMMA_BEFORE.sub(lambda m: _full_stop(m, names), out)
     out = _CLOSING_ROMAN.sub(lambda m: "I" * (1 + len(m.group(1))), out)

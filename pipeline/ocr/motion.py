@@ -159,7 +159,8 @@ class _Tile:
 @dataclass(frozen=True)
 class _Reference:
     """What the fit needs from the blank form, the same for every photo of it: the sampled
-    pixels, the print around each, and how much each kernel's blurred print varies, per tile."""
+    pixels, the print around each, and how much each kernel's blurred print varies, per tile;
+    and the form as the coarse placing sees it."""
 
     shape: tuple[int, ...]  # the page it was drawn at
     tiles: tuple[_Tile, ...]
@@ -256,7 +257,8 @@ def _reference(template: Template, px_per_mm: float) -> _Reference | None:
 
 
 def _coarse(gray: np.ndarray) -> np.ndarray:
-    """`gray` blurred by COARSE_SIGMA_PX and taken at every COARSE_STEP-th pixel, as float."""
+    """`gray` averaged over COARSE_STEP x COARSE_STEP blocks and blurred by COARSE_SIGMA_PX
+    (in full-resolution pixels), as float."""
     h, w = gray.shape
     small = cv2.resize(gray, (w // COARSE_STEP, h // COARSE_STEP), interpolation=cv2.INTER_AREA)
     return cv2.GaussianBlur(small.astype(np.float32), (0, 0), COARSE_SIGMA_PX / COARSE_STEP)
@@ -264,7 +266,8 @@ def _coarse(gray: np.ndarray) -> np.ndarray:
 
 def _coarse_offset(photo: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int]:
     """Where the part `box` (full-resolution rows and columns) of the blank form's print lies in
-    the photo, both as `_coarse` gives them, within COARSE_REACH_PX, in full-resolution pixels."""
+    the photo, both as `_coarse` gives them, within COARSE_REACH_PX, in full-resolution pixels.
+    The part's ends are rounded down: at most one half-resolution row or column is left out."""
     y0, y1, x0, x1 = (v // COARSE_STEP for v in box)
     reach = COARSE_REACH_PX // COARSE_STEP
     h, w = photo.shape
@@ -277,7 +280,8 @@ def _coarse_offset(photo: np.ndarray, blank: np.ndarray, box: tuple[int, int, in
 
 def find_smear(flat: np.ndarray, template: Template, px_per_mm: float) -> Smear | None:
     """The line blur that best turns the blank form's print into `flat` (the straightened page,
-    lighting flattened), or None when there is too little print to tell."""
+    lighting flattened), or None when there is too little print to tell, or too little of it
+    found near where the form puts it."""
     reference = _reference(template, px_per_mm)
     if reference is None or flat.shape != reference.shape:
         return None
@@ -290,7 +294,10 @@ def find_smear(flat: np.ndarray, template: Template, px_per_mm: float) -> Smear 
     fine = _residuals(along, total, shifted, reference.offset_energy).argmin(axis=1)
     # A part still off at the edge of the fine search has moved or stretched more than it covers.
     keep = [i for i, k in enumerate(fine) if max(abs(shifts[k][0]), abs(shifts[k][1])) < SHIFTS_PX[-1]]
-    if not keep:
+    # ... and a few parts left are too little print to tell (as for a form, `_build_reference`):
+    # one part whose coarse match locked onto the wrong print would decide the page. On 209
+    # curled photos at least 5800 samples were left.
+    if sum(len(tiles[i].ys) for i in keep) < SAMPLES // 4:
         return None
     offsets = [(coarse[i][0] + shifts[fine[i]][0], coarse[i][1] + shifts[fine[i]][1]) for i in keep]
     along, total = _projections(flat, [tiles[i] for i in keep], offsets)

@@ -1,10 +1,17 @@
-"""Removing printed rules from a crop must not cut the writing in it."""
+"""Cleaning the straightened page for the readers: removing printed rules from a crop must not
+cut the writing in it; a coarse sheet's grey ink is kept ink."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
+import pytest
 
-from pipeline.ocr.clean import remove_lines
+from pipeline.forms.render import render_forms
+from pipeline.ocr.clean import PAPER_LEVEL, darken_grey_ink, remove_lines
+from pipeline.ocr.poppler import rasterize_page
+from pipeline.ocr.read import read_page
+from pipeline.record import Identity
 
 PX_PER_MM = 8.0
 
@@ -35,3 +42,27 @@ def test_without_sides_only_every_long_vertical_run_is_a_rule():
     # Comb strips: the cell dividers stand in the middle of the strip.
     out = remove_lines(_one_line_box(), PX_PER_MM)
     assert (out[1:50, 200:204] == 255).all()
+
+
+def test_grey_ink_is_darkened_past_the_paper_cut_and_paper_stays_white():
+    # A typed stroke narrower than a photo pixel comes out grey on the straightened page.
+    crop = np.full((20, 40), 255, np.uint8)
+    crop[8:12, 5:35] = 120  # the stroke's core
+    crop[7, 5:35] = crop[12, 5:35] = 205  # its blurred edges, a little lighter than the paper cut
+    darker = darken_grey_ink(crop)
+    assert (darker[7] < PAPER_LEVEL)[5:35].all() and (darker[12] < PAPER_LEVEL)[5:35].all()
+    assert (darker[8:12, 5:35] < 120).all()
+    assert (darker[:5] == 255).all()  # paper
+    assert (darken_grey_ink(np.arange(256, dtype=np.uint8)[None]).ravel()[1:] >=
+            darken_grey_ink(np.arange(256, dtype=np.uint8)[None]).ravel()[:-1]).all()  # order kept
+
+
+@pytest.mark.parametrize("scale", [0.6, 1.0])
+def test_only_a_coarse_sheet_has_its_grey_ink_darkened_for_the_text_readers(templates, scale):
+    t = templates.get("KIM-02")
+    sheet = rasterize_page(render_forms(t, [Identity(form_id=t.id, version=t.version, serial=300001)]), 1, 100)
+    photo = cv2.resize(sheet, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)  # 100 dpi: 3.9 px per mm
+    reading = read_page(photo, templates)
+    assert reading.quality is not None and reading.quality.coarse == (scale < 1) and reading.smear is None
+    expected = darken_grey_ink(reading.page.flat) if scale < 1 else reading.page.flat
+    assert reading.text_page is not None and np.array_equal(reading.text_page.flat, expected)

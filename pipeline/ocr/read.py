@@ -15,7 +15,7 @@ from pipeline.geometry import Box
 from pipeline.lexicon import lexicon
 from pipeline.ocr.blank import printed_mask
 from pipeline.ocr.by_print import find_by_print
-from pipeline.ocr.clean import Page, prepare_page
+from pipeline.ocr.clean import Page, darken_grey_ink, prepare_page
 from pipeline.ocr.digits import read_cells
 from pipeline.ocr.identity import find_qr_anywhere, read_qr, read_serial_digits
 from pipeline.ocr.ink import SignatureReading, is_color_page, read_signature
@@ -53,7 +53,7 @@ class PageReading:
     timings: dict[str, float] = field(default_factory=dict)
     quality: PageQuality | None = None
     checks: dict[str, FieldText] = field(default_factory=dict)  # second readings (`second_reading`)
-    text_page: Page | None = None  # what the text readers read: `page` with a hand's smear undone
+    text_page: Page | None = None  # what the text readers read: `page` with a hand's smear undone, grey ink darkened on a coarse sheet
     smear: Smear | None = None  # the smear undone on `text_page`
     shifts: dict[Box, Shift] = field(default_factory=dict)  # where each box's print was found (ocr/shifts.py)
 
@@ -203,14 +203,19 @@ def _prepare(image: np.ndarray, location: PageLocation, px_per_mm: float) -> Pag
     return prepare_page(straight, px_per_mm, printed)
 
 
-def _unsmeared(page: Page, template: Template) -> tuple[Page, Smear | None]:
+def _text_page(page: Page, template: Template, coarse: bool) -> tuple[Page, Smear | None]:
     """`page` for the text readers: with a shaky hand's smear undone when the form's own print
-    shows one (ocr/motion.py), and that smear."""
+    shows one (ocr/motion.py), and that smear; on a coarse sheet, with its grey ink darkened
+    (clean.darken_grey_ink)."""
     smear = find_smear(page.flat, template, page.px_per_mm)
-    if smear is None or not smear.worth_undoing:
-        return page, None
-    regions = [page.slice(f.box) for f in template.fields if f.type.is_written and f.box is not None]
-    return replace(page, flat=undo_smear(page.flat, smear, regions)), smear
+    if smear is not None and smear.worth_undoing:
+        regions = [page.slice(f.box) for f in template.fields if f.type.is_written and f.box is not None]
+        page = replace(page, flat=undo_smear(page.flat, smear, regions))
+    else:
+        smear = None
+    if coarse:
+        page = replace(page, flat=darken_grey_ink(page.flat))
+    return page, smear
 
 
 def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_PER_MM,
@@ -237,7 +242,7 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
     quality = assess_page(location.homography, template, image.shape[:2], page.rgb, page.flat, page.printed,
                           px_per_mm)
     clock.lap("identity")
-    text_page, smear = _unsmeared(page, template)
+    text_page, smear = _text_page(page, template, quality.coarse)
     clock.lap("smear")
     shifts = print_shifts(page, template)
     clock.lap("shifts")

@@ -223,3 +223,22 @@ def test_a_colon_inside_a_word_is_offered_as_an_i():
     assert likelier_text("Lapangan Bola Anj:r Pasar Lama") == "Lapangan Bola Anjir Pasar Lama"
     assert likelier_text("Rapat pukul 09:00 di balai") is None  # a time is not a word
     assert likelier_text("Catatan:tidak ada") is None  # two words joined by their writer
+
+
+def test_an_unlisted_abbreviation_one_capital_away_from_a_listed_one_is_offered_as_that_one():
+    from pipeline.extract.plausible import likelier_text
+    assert likelier_text("Halaman SON Sinar Baru 1") == "Halaman SDN Sinar Baru 1"
+    assert likelier_text("Aula SNP Negeri 2") == "Aula SMP Negeri 2"
+    assert likelier_text("Halaman SDN Sinar Baru 1") is None  # listed
+    assert likelier_text("Warga INI tidak setuju") is None  # a common word in capitals
+    assert likelier_text("RUMAH KETUA RT SON") is None  # all capitals: every word looks like one
+
+
+def test_a_doubled_i_in_a_persons_name_is_offered_as_li_and_the_name_held(gazetteer):
+    from pipeline.extract.plausible import name_slip
+    assert name_slip("Eriiana Maryam") == "Erliana Maryam"
+    assert name_slip("Iin Indriani") is None and name_slip("Siti Rahmah") is None
+    f = default_templates().get("KIM-01").field("penanggung_jawab")
+    value = written_value(f, _field_text(f.name, "Eriiana Maryam"), False, gazetteer)
+    assert value.needs_review and value.candidates == ("Erliana Maryam",)
+    assert not written_value(f, _field_text(f.name, "Erliana Maryam"), False, gazetteer).candidates

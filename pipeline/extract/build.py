@@ -13,7 +13,7 @@ from pipeline.extract.names import clean_name
 from pipeline.extract.nik import parse_nik
 from pipeline.extract.numbers import parse_count
 from pipeline.extract.phones import parse_phone
-from pipeline.extract.plausible import likelier_text, likely_q, rare_acronyms
+from pipeline.extract.plausible import likelier_text, likely_q, name_slip, rare_acronyms
 from pipeline.extract.spelling import correct_text
 from pipeline.extract.times import parse_time_groups, parse_time_text
 from pipeline.extract.values import Parsed, clean_text
@@ -184,22 +184,27 @@ def _settle_disagreement(f: FormField, text: FieldText, tess: Parsed,
     return replace(shown, candidates=candidates), [reason]
 
 
+def _person(f: FormField) -> bool:
+    return f.type is FieldType.TEXT and f.validation is not None and f.validation.text == "person"
+
+
 def _prose(f: FormField) -> bool:
     """Free text whose words should be Indonesian words; a person's name is spelt as its owner
     spells it and is never corrected."""
-    if f.type is FieldType.MULTILINE:
-        return True
-    return f.type is FieldType.TEXT and not (f.validation is not None and f.validation.text == "person")
+    return f.type is FieldType.MULTILINE or (f.type is FieldType.TEXT and not _person(f))
 
 
 def likelier_reading(f: FormField, value: str | None, gazetteer: Gazetteer) -> str | None:
-    """A reading of free text likelier than the one made: a Q read as O (any text), or a word that
-    is a usual slip away from a much commoner word (prose only: names are not words)."""
+    """A reading of free text likelier than the one made: a Q read as O (any text), a word that
+    is a usual slip away from a much commoner word (prose only: names are not words), or a
+    person's name with a letter names hardly have (plausible.name_slip)."""
     if not value or f.type not in (FieldType.TEXT, FieldType.MULTILINE):
         return None
     fixed = likely_q(value)
     if _prose(f):
         fixed = likelier_text(fixed or value, gazetteer.words, paragraph=f.type is FieldType.MULTILINE) or fixed
+    elif _person(f):
+        fixed = name_slip(fixed or value) or fixed
     return fixed
 
 

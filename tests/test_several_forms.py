@@ -93,8 +93,8 @@ def _tempat(gazetteer, coarse: bool, conf: float, check: str | None = None):
     return f, value
 
 
-def test_on_a_coarse_sheet_a_second_reader_agreeing_does_not_count(gazetteer):
-    from pipeline.extract.build import wants_second_reading
+def test_on_a_coarse_sheet_a_second_reader_agreeing_counts_only_where_the_first_was_fairly_sure(gazetteer):
+    from pipeline.extract.build import COARSE_SECOND_READING_FLOOR, wants_second_reading
     from pipeline.ocr.quality import COARSE_PX_PER_MM, PageQuality
     assert PageQuality(COARSE_PX_PER_MM - 0.1, 0.2, 0.0, ()).coarse
     assert not PageQuality(COARSE_PX_PER_MM, 0.2, 0.0, ()).coarse
@@ -104,10 +104,15 @@ def test_on_a_coarse_sheet_a_second_reader_agreeing_does_not_count(gazetteer):
     f, fine = _tempat(gazetteer, coarse=False, conf=0.5)
     assert fine.needs_review and wants_second_reading(f, fine)
     assert not _tempat(gazetteer, coarse=False, conf=0.5, check="Balai Desa Sungai Gampa")[1].needs_review
-    # ... on a coarse one both readers see the same few pixels: no second reading, none counts.
+    # ... on a coarse one only when the first reader scored every word at least the floor.
     f, coarse = _tempat(gazetteer, coarse=True, conf=0.5)
     assert coarse.needs_review and not wants_second_reading(f, coarse)
     assert _tempat(gazetteer, coarse=True, conf=0.5, check="Balai Desa Sungai Gampa")[1].needs_review
+    sure = COARSE_SECOND_READING_FLOOR + 0.05
+    f, coarse = _tempat(gazetteer, coarse=True, conf=sure)
+    assert coarse.needs_review and wants_second_reading(f, coarse)
+    assert not _tempat(gazetteer, coarse=True, conf=sure, check="Balai Desa Sungai Gampa")[1].needs_review
+    assert _tempat(gazetteer, coarse=True, conf=sure, check="Balai Desa Sungai Gampi")[1].needs_review
 
 
 def test_a_sheet_too_coarse_because_it_shared_the_photo_says_so(templates):

@@ -106,6 +106,7 @@ def test_a_q_read_as_o_holds_the_value_for_review_with_the_q_offered(gazetteer, 
 
 @pytest.mark.parametrize("read, meant", [
     ("MTO Tingkat Kecamatan", "MTQ Tingkat Kecamatan"), ("PERINGATAN NUZULUL GUR'AN", "PERINGATAN NUZULUL QUR'AN"),
+    ("Masjid Besar Darul Muttagin", "Masjid Besar Darul Muttaqin"),
 ])
 def test_an_o_or_g_whose_q_makes_a_common_word_is_doubted(gazetteer, read, meant):
     f = default_templates().get("KIM-01").field("nama_kegiatan")

@@ -73,7 +73,10 @@ LOCAL_WORDS = frozenset({"gang", "galam", "handil", "anjir", "sei", "langgar", "
 # both models read its b as h ("Rahat Beton": accepted 4 times in the hard-set bench runs before,
 # twice on the training seeds); wordfreq has neither word, and the spelling list knows "rahat",
 # so nothing else doubted it.
-DOMAIN_ZIPF = {"rabat": 4.0}
+# "Al-Muttaqin", "Darul Muttaqin" are among the commonest names of mosques and langgar; wordfreq
+# lacks the word, and both models read its q as g ("Masjid Besar Darul Muttagin", accepted on a
+# training seed of pairs when a second reading counted on coarse sheets), so `likely_q` restores it.
+DOMAIN_ZIPF = {"rabat": 4.0, "muttaqin": 4.0}
 _WORD = re.compile(r"[A-Za-z]+")
 _GLUED_MARKER = re.compile(r"\b(I{1,3})(RT|RW)(?=\s*\d)", re.IGNORECASE)
 _GLUED_NUMBER = re.compile(r"\b([A-Za-z]{4,})([l1I]|[2-9]\d?)\b")

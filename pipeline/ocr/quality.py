@@ -32,8 +32,9 @@ ASSESS_LONG_SIDE = 1200  # px: the whole photo is judged at this size
 # Thresholds, chosen on the generated defect set (bench/intake.py reports the gate's effect):
 DARK_PAPER = 70  # paper (the 90th percentile of luminance) darker than this: too dark
 MIN_PX_PER_MM = 2.6  # fewer photo pixels per mm of paper: typed capitals are < 8 px tall (normal photos: >= 2.66)
-# Readable, but too coarse for a second reader's agreeing to mean anything (extract/build.py):
-# two forms in one chat-forwarded photo get 2.2-3.0 px per mm each. Of the 1116 normal single
+# Readable, but coarse: its grey ink is darkened for the text readers (ocr/clean.py), and a second
+# reader's agreeing counts only where the first was fairly sure (extract/build.py). Two forms in
+# one chat-forwarded photo get 2.2-3.0 px per mm each. Of the 1116 normal single
 # photos of the five benchmark sets and the curled set, 20 (chat-forwarded, framed in
 # landscape) had 2.66-3.0.
 COARSE_PX_PER_MM = 3.0

@@ -66,3 +66,19 @@ def test_only_a_coarse_sheet_has_its_grey_ink_darkened_for_the_text_readers(temp
     assert reading.quality is not None and reading.quality.coarse == (scale < 1) and reading.smear is None
     expected = darken_grey_ink(reading.page.flat) if scale < 1 else reading.page.flat
     assert reading.text_page is not None and np.array_equal(reading.text_page.flat, expected)
+
+
+def test_a_blank_box_with_a_faint_halo_stays_empty_when_the_page_is_darkened(templates):
+    from pipeline.ocr.clean import Page
+    from pipeline.ocr.zones import build_composite
+
+    t = templates.get("KIM-01")
+    f = t.field("keterangan")
+    flat = np.full((int(t.page.height * PX_PER_MM), int(t.page.width * PX_PER_MM)), 255, np.uint8)
+    rows, cols = Page(flat, flat, PX_PER_MM).slice(f.box.inset(2.0))
+    flat[rows, cols][::4, ::2] = 205  # a chat photo's faint JPEG halo: lighter than the paper cut
+    page = Page(np.dstack([flat] * 3), flat, PX_PER_MM)
+    darkened = Page(page.rgb, darken_grey_ink(flat), PX_PER_MM)
+    assert f.name in build_composite(page, [f])[1]
+    assert f.name not in build_composite(darkened, [f])[1]  # the halo would be read as writing
+    assert f.name in build_composite(darkened, [f], blank=page)[1]

@@ -136,12 +136,12 @@ def _identity(page: Page, location: PageLocation, templates: TemplateSet) -> tup
                     source="title+serial" if location.by_title else "marks+serial"), ""
 
 
-def _read_fields(page: Page, template: Template,
-                 shifts: dict[Box, Shift]) -> tuple[dict[str, FieldText], frozenset[str]]:
+def _read_fields(page: Page, template: Template, shifts: dict[Box, Shift],
+                 blank: Page | None = None) -> tuple[dict[str, FieldText], frozenset[str]]:
     """One tesseract call per page (each call costs ~70 ms before it reads anything): the comb
     lines and the text boxes stacked in one image. A digits-only whitelist for the combs was
     measured to change nothing: the digits come back the same, for 50 ms more per page."""
-    composite, empty = build_composite(page, [f for f in template.fields if f.type.is_written], shifts)
+    composite, empty = build_composite(page, [f for f in template.fields if f.type.is_written], shifts, blank)
     if composite.empty:
         return {}, frozenset(empty)
     words = read_words(composite.image, psm=TEXT_PSM, whitelist=TEXT_WHITELIST)
@@ -203,19 +203,14 @@ def _prepare(image: np.ndarray, location: PageLocation, px_per_mm: float) -> Pag
     return prepare_page(straight, px_per_mm, printed)
 
 
-def _text_page(page: Page, template: Template, coarse: bool) -> tuple[Page, Smear | None]:
+def _unsmeared(page: Page, template: Template) -> tuple[Page, Smear | None]:
     """`page` for the text readers: with a shaky hand's smear undone when the form's own print
-    shows one (ocr/motion.py), and that smear; on a coarse sheet, with its grey ink darkened
-    (clean.darken_grey_ink)."""
+    shows one (ocr/motion.py), and that smear."""
     smear = find_smear(page.flat, template, page.px_per_mm)
-    if smear is not None and smear.worth_undoing:
-        regions = [page.slice(f.box) for f in template.fields if f.type.is_written and f.box is not None]
-        page = replace(page, flat=undo_smear(page.flat, smear, regions))
-    else:
-        smear = None
-    if coarse:
-        page = replace(page, flat=darken_grey_ink(page.flat))
-    return page, smear
+    if smear is None or not smear.worth_undoing:
+        return page, None
+    regions = [page.slice(f.box) for f in template.fields if f.type.is_written and f.box is not None]
+    return replace(page, flat=undo_smear(page.flat, smear, regions)), smear
 
 
 def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_PER_MM,
@@ -242,11 +237,14 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
     quality = assess_page(location.homography, template, image.shape[:2], page.rgb, page.flat, page.printed,
                           px_per_mm)
     clock.lap("identity")
-    text_page, smear = _text_page(page, template, quality.coarse)
+    text_page, smear = _unsmeared(page, template)
+    blank = None  # on a coarse sheet its grey ink is darkened; which boxes are empty is judged without
+    if quality.coarse:
+        blank, text_page = text_page, replace(text_page, flat=darken_grey_ink(text_page.flat))
     clock.lap("smear")
     shifts = print_shifts(page, template)
     clock.lap("shifts")
-    texts, empty = _read_fields(text_page, template, shifts)
+    texts, empty = _read_fields(text_page, template, shifts, blank)
     clock.lap("ocr")
     choices = read_choices(page, template, shifts)
     clock.lap("omr")

@@ -96,12 +96,14 @@ def text_crop(page: Page, f: FormField) -> np.ndarray:
     return remove_lines(page.handwriting(f.box.inset(TEXT_INSET_MM)), page.px_per_mm, sides_only=True)
 
 
-def text_pieces(page: Page, fields: list[FormField]) -> tuple[list[Piece], set[str]]:
-    """The non-empty free-text fields' crops, and the names of the empty ones."""
+def text_pieces(page: Page, fields: list[FormField],
+                blank: Page | None = None) -> tuple[list[Piece], set[str]]:
+    """The non-empty free-text fields' crops, and the names of the empty ones (judged on
+    `blank` when given, see `build_composite`)."""
     pieces, empty = [], set()
     for f in fields:
         crop = text_crop(page, f)
-        if ink_share(crop) < EMPTY_TEXT_INK:
+        if ink_share(crop if blank is None else text_crop(blank, f)) < EMPTY_TEXT_INK:
             empty.add(f.name)
             continue
         pieces.append((f.name, crop, (), ()))
@@ -132,19 +134,22 @@ def comb_cells(page: Page, f: FormField, shift: Shift = (0, 0)) -> list[np.ndarr
     return cells
 
 
-def filled_cells(cells: list[np.ndarray], f: FormField) -> list[list[np.ndarray]]:
-    """The inked cells of each group of a comb, in writing order."""
-    return [[cells[i] for i in group if ink_share(cells[i]) >= EMPTY_CELL_INK] for group in f.cell_groups]
+def filled_cells(cells: list[np.ndarray], f: FormField,
+                 judged: list[np.ndarray] | None = None) -> list[list[np.ndarray]]:
+    """The inked cells of each group of a comb, in writing order; whether a cell is inked is
+    judged on `judged` (the same cells of another version of the page) when given."""
+    judged = cells if judged is None else judged
+    return [[cells[i] for i in group if ink_share(judged[i]) >= EMPTY_CELL_INK] for group in f.cell_groups]
 
 
-def comb_pieces(page: Page, fields: list[FormField],
-                shifts: Shifts) -> tuple[list[Piece], set[str], dict[str, list[list[np.ndarray]]]]:
+def comb_pieces(page: Page, fields: list[FormField], shifts: Shifts,
+                blank: Page | None = None) -> tuple[list[Piece], set[str], dict[str, list[list[np.ndarray]]]]:
     """One line per comb field: its written cells side by side, a wide gap between groups; the
     empty fields; and each written field's inked cells (the digit reader reads the same ones)."""
     pieces, empty, inked = [], set(), {}
     for f in fields:
         cells = comb_cells(page, f, _shift(shifts, f))
-        filled = filled_cells(cells, f)
+        filled = filled_cells(cells, f, None if blank is None else comb_cells(blank, f, _shift(shifts, f)))
         if not any(filled):
             empty.add(f.name)
             continue
@@ -167,13 +172,15 @@ def comb_pieces(page: Page, fields: list[FormField],
     return pieces, empty, inked
 
 
-def build_composite(page: Page, fields: list[FormField],
-                    shifts: Shifts = None) -> tuple[Composite, set[str]]:
+def build_composite(page: Page, fields: list[FormField], shifts: Shifts = None,
+                    blank: Page | None = None) -> tuple[Composite, set[str]]:
     """All written fields of a page in one image: comb lines, then text boxes; and the names of
     the fields left empty. `shifts`: where each comb's print was found (ocr/shifts.py); a comb
-    not in it is read where the template puts it."""
-    combs, empty_combs, inked = comb_pieces(page, [f for f in fields if f.comb is not None], shifts)
-    texts, empty_texts = text_pieces(page, [f for f in fields if f.comb is None])
+    not in it is read where the template puts it. `blank`: the page that decides which boxes
+    and comb cells are empty, when `page` had its grey ink darkened (clean.darken_grey_ink),
+    which would turn a blank box's faint halo into ink."""
+    combs, empty_combs, inked = comb_pieces(page, [f for f in fields if f.comb is not None], shifts, blank)
+    texts, empty_texts = text_pieces(page, [f for f in fields if f.comb is None], blank)
     stacked = stack(combs + texts)
     return Composite(stacked.image, stacked.zones, inked), empty_combs | empty_texts
 

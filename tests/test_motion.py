@@ -116,7 +116,7 @@ def test_the_second_reader_reads_a_restoration_of_its_own(templates, gazetteer, 
     reading = read_page(photo, templates)
     seen = []
     real = read.build_composite
-    monkeypatch.setattr(read, "build_composite", lambda page, fields, shifts=None, blank=None: seen.append(page) or real(page, fields, shifts, blank))
+    monkeypatch.setattr(read, "build_composite", lambda page, fields, shifts=None, plain=None: seen.append(page) or real(page, fields, shifts, plain))
     checked = read.second_reading(reading, ["uraian", "harapan"])
     assert checked.checks["uraian"].text
     [page] = seen

@@ -34,9 +34,8 @@ DARK_PAPER = 70  # paper (the 90th percentile of luminance) darker than this: to
 MIN_PX_PER_MM = 2.6  # fewer photo pixels per mm of paper: typed capitals are < 8 px tall (normal photos: >= 2.66)
 # Readable, but coarse: its grey ink is darkened for the text readers (ocr/clean.py), and a second
 # reader's agreeing counts only where the first was fairly sure (extract/build.py). Two forms in
-# one chat-forwarded photo get 2.2-3.0 px per mm each. Of the 1116 normal single
-# photos of the five benchmark sets and the curled set, 20 (chat-forwarded, framed in
-# landscape) had 2.66-3.0.
+# one chat-forwarded photo get 2.2-3.0 px per mm each. Of the 1116 normal single photos of the
+# five benchmark sets and the curled set, 20 (chat-forwarded, framed in landscape) had 2.66-3.0.
 COARSE_PX_PER_MM = 3.0
 BLURRY_EDGE_MM = 0.34  # printed edges wider than this on the straightened page (normal photos: <= 0.31)
 BLURRY_EDGE_PX = 2.0  # whole-photo edges wider than this at ASSESS_LONG_SIDE (normal: <= 1.5)

@@ -53,7 +53,8 @@ class PageReading:
     timings: dict[str, float] = field(default_factory=dict)
     quality: PageQuality | None = None
     checks: dict[str, FieldText] = field(default_factory=dict)  # second readings (`second_reading`)
-    text_page: Page | None = None  # what the text readers read: `page` with a hand's smear undone, grey ink darkened on a coarse sheet
+    # what the text readers read: `page` with a hand's smear undone, grey ink darkened on a coarse sheet
+    text_page: Page | None = None
     smear: Smear | None = None  # the smear undone on `text_page`
     shifts: dict[Box, Shift] = field(default_factory=dict)  # where each box's print was found (ocr/shifts.py)
 
@@ -137,11 +138,12 @@ def _identity(page: Page, location: PageLocation, templates: TemplateSet) -> tup
 
 
 def _read_fields(page: Page, template: Template, shifts: dict[Box, Shift],
-                 blank: Page | None = None) -> tuple[dict[str, FieldText], frozenset[str]]:
+                 plain: Page | None = None) -> tuple[dict[str, FieldText], frozenset[str]]:
     """One tesseract call per page (each call costs ~70 ms before it reads anything): the comb
     lines and the text boxes stacked in one image. A digits-only whitelist for the combs was
-    measured to change nothing: the digits come back the same, for 50 ms more per page."""
-    composite, empty = build_composite(page, [f for f in template.fields if f.type.is_written], shifts, blank)
+    measured to change nothing: the digits come back the same, for 50 ms more per page.
+    `plain`: `page` before its grey ink was darkened, when it was (zones.build_composite)."""
+    composite, empty = build_composite(page, [f for f in template.fields if f.type.is_written], shifts, plain)
     if composite.empty:
         return {}, frozenset(empty)
     words = read_words(composite.image, psm=TEXT_PSM, whitelist=TEXT_WHITELIST)
@@ -238,13 +240,13 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
                           px_per_mm)
     clock.lap("identity")
     text_page, smear = _unsmeared(page, template)
-    blank = None  # on a coarse sheet its grey ink is darkened; which boxes are empty is judged without
+    plain = None  # a coarse sheet's grey ink is darkened (clean.py); emptiness is judged on the plain page
     if quality.coarse:
-        blank, text_page = text_page, replace(text_page, flat=darken_grey_ink(text_page.flat))
+        plain, text_page = text_page, replace(text_page, flat=darken_grey_ink(text_page.flat))
     clock.lap("smear")
     shifts = print_shifts(page, template)
     clock.lap("shifts")
-    texts, empty = _read_fields(text_page, template, shifts, blank)
+    texts, empty = _read_fields(text_page, template, shifts, plain)
     clock.lap("ocr")
     choices = read_choices(page, template, shifts)
     clock.lap("omr")

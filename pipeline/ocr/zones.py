@@ -97,13 +97,13 @@ def text_crop(page: Page, f: FormField) -> np.ndarray:
 
 
 def text_pieces(page: Page, fields: list[FormField],
-                blank: Page | None = None) -> tuple[list[Piece], set[str]]:
+                plain: Page | None = None) -> tuple[list[Piece], set[str]]:
     """The non-empty free-text fields' crops, and the names of the empty ones (judged on
-    `blank` when given, see `build_composite`)."""
+    `plain` when given, see `build_composite`)."""
     pieces, empty = [], set()
     for f in fields:
         crop = text_crop(page, f)
-        if ink_share(crop if blank is None else text_crop(blank, f)) < EMPTY_TEXT_INK:
+        if ink_share(crop if plain is None else text_crop(plain, f)) < EMPTY_TEXT_INK:
             empty.add(f.name)
             continue
         pieces.append((f.name, crop, (), ()))
@@ -143,13 +143,13 @@ def filled_cells(cells: list[np.ndarray], f: FormField,
 
 
 def comb_pieces(page: Page, fields: list[FormField], shifts: Shifts,
-                blank: Page | None = None) -> tuple[list[Piece], set[str], dict[str, list[list[np.ndarray]]]]:
+                plain: Page | None = None) -> tuple[list[Piece], set[str], dict[str, list[list[np.ndarray]]]]:
     """One line per comb field: its written cells side by side, a wide gap between groups; the
     empty fields; and each written field's inked cells (the digit reader reads the same ones)."""
     pieces, empty, inked = [], set(), {}
     for f in fields:
         cells = comb_cells(page, f, _shift(shifts, f))
-        filled = filled_cells(cells, f, None if blank is None else comb_cells(blank, f, _shift(shifts, f)))
+        filled = filled_cells(cells, f, None if plain is None else comb_cells(plain, f, _shift(shifts, f)))
         if not any(filled):
             empty.add(f.name)
             continue
@@ -173,14 +173,14 @@ def comb_pieces(page: Page, fields: list[FormField], shifts: Shifts,
 
 
 def build_composite(page: Page, fields: list[FormField], shifts: Shifts = None,
-                    blank: Page | None = None) -> tuple[Composite, set[str]]:
+                    plain: Page | None = None) -> tuple[Composite, set[str]]:
     """All written fields of a page in one image: comb lines, then text boxes; and the names of
     the fields left empty. `shifts`: where each comb's print was found (ocr/shifts.py); a comb
-    not in it is read where the template puts it. `blank`: the page that decides which boxes
-    and comb cells are empty, when `page` had its grey ink darkened (clean.darken_grey_ink),
-    which would turn a blank box's faint halo into ink."""
-    combs, empty_combs, inked = comb_pieces(page, [f for f in fields if f.comb is not None], shifts, blank)
-    texts, empty_texts = text_pieces(page, [f for f in fields if f.comb is None], blank)
+    not in it is read where the template puts it. `plain`: the same page before its grey ink
+    was darkened (clean.darken_grey_ink), when it was: it decides which boxes and comb cells are
+    empty, since darkening would turn an empty box's faint halo into ink."""
+    combs, empty_combs, inked = comb_pieces(page, [f for f in fields if f.comb is not None], shifts, plain)
+    texts, empty_texts = text_pieces(page, [f for f in fields if f.comb is None], plain)
     stacked = stack(combs + texts)
     return Composite(stacked.image, stacked.zones, inked), empty_combs | empty_texts
 

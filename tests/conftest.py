@@ -22,6 +22,12 @@ os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="kopi-test-prefect-")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 REFERENCE_DAY = date(2026, 11, 23)
+# The tests' generated forms are filled in on REFERENCE_DAY, and are read as of that morning, as
+# the benchmark reads its sets: read as of the real day, their activity dates fall into the past
+# as the calendar moves on (from 2 December WITA an activity of 1 December in the web tests' set
+# was held as out of range, and the set no longer had a form held for its text fields alone).
+# Tests of the clock itself set or remove it (test_dates_times.py).
+os.environ["KOPI_NOW"] = f"{REFERENCE_DAY.isoformat()}T09:00:00+08:00"
 
 
 @pytest.fixture(scope="session")

@@ -165,8 +165,8 @@ def test_routes_match_the_truth_and_unsigned_forms_are_never_routed(batch, rows,
             got = sorted((r["target"], r["kind"]) for r in after["routes"])
             assert got == sorted((r["target"], r["kind"]) for r in page["expected"]["routes"])
             if before["status"] != "routed":  # the reviewer's values are marked as theirs
-                assert any(f["confirmed_by"] == "pemeriksa-uji" for f in after["fields"].values()) or \
-                    any(c["confirmed_by"] == "pemeriksa-uji" for c in after["choices"].values())
+                confirmed = [*after["fields"].values(), *after["choices"].values(), *after["signatures"].values()]
+                assert any(v.get("confirmed_by") == "pemeriksa-uji" for v in confirmed)
     assert routed >= 3
 
 

@@ -102,11 +102,11 @@ def process_page(image: np.ndarray, source: SourceRef, ctx: Context,
     record = build_record(source, reading, ctx.gazetteer)
     # Only values a second reader agreeing could let through, so OCR stays proportional; and not
     # on a photo the capture gate faults (on the hard benchmark sets, names on cut-off photos
-    # were read alike and wrong by both models): its sender is asked for a better photo anyway;
-    # nor on a sheet found without marks, whose boxes are estimates: a crop cut wrong is read
-    # alike by both.
+    # were read alike and wrong by both models): its sender is asked for a better photo anyway.
+    # A sheet only somewhat small is the exception (quality.SECOND_READING_PX_PER_MM). Nor on a
+    # sheet found without marks, whose boxes are estimates: a crop cut wrong is read alike by both.
     wanted = second_reading_fields(reading.template, record)
-    faulted = reading.quality is not None and bool(reading.quality.problems)
+    faulted = reading.quality is not None and not reading.quality.second_reading_counts
     if wanted and not faulted and not reading.location.by_title:
         reading = second_reading(reading, wanted)
         record = build_record(source, reading, ctx.gazetteer)

@@ -115,6 +115,31 @@ def test_on_a_coarse_sheet_a_second_reader_agreeing_counts_only_where_the_first_
     assert _tempat(gazetteer, coarse=True, conf=sure, check="Balai Desa Sungai Gampi")[1].needs_review
 
 
+def test_a_sheet_somewhat_small_is_still_read_twice_but_not_one_far_too_small_or_faulted():
+    from pipeline.ocr.quality import MIN_PX_PER_MM, SECOND_READING_PX_PER_MM, PageQuality
+    shared = PageQuality(2.4, 0.2, 0.0, ())  # two forms in one chat-forwarded photo
+    assert shared.problems == ("low_res",) and shared.second_reading_counts
+    assert PageQuality(MIN_PX_PER_MM, 0.2, 0.0, ()).second_reading_counts
+    assert not PageQuality(SECOND_READING_PX_PER_MM - 0.1, 0.2, 0.0, ()).second_reading_counts
+    assert not PageQuality(2.4, 0.5, 0.0, ()).second_reading_counts  # blurred too
+    assert not PageQuality(5.0, 0.2, 0.0, ("pelapor_nama",)).second_reading_counts  # cut off
+
+
+def test_on_a_coarse_sheet_an_addresss_doubted_jl_does_not_count_against_the_floor(gazetteer):
+    from pipeline.extract.build import wants_second_reading, written_value
+    from pipeline.forms.registry import default_templates
+    from pipeline.ocr.zones import FieldText
+    f = default_templates().get("KIM-02").field("pelapor_alamat")
+
+    def held(text: str, confs: tuple[float, ...]):
+        read = FieldText(f.name, text, (), min(confs), len(confs), (), confs)
+        return written_value(f, read, False, gazetteer, 1.0, 0.95, coarse=True)
+    address = held("Jl. Pasar Lama", (0.3, 0.9, 0.9))
+    assert address.needs_review and wants_second_reading(f, address)
+    assert not wants_second_reading(f, held("J. Pasar Lama", (0.3, 0.9, 0.9)))  # misread: it counts
+    assert not wants_second_reading(f, held("Jl. Pasar Lama", (0.3, 0.5, 0.9)))  # another doubted word
+
+
 def test_a_sheet_too_coarse_because_it_shared_the_photo_says_so(templates):
     from pipeline.extract.capture import check_capture
     from pipeline.ocr.quality import PageQuality

@@ -37,6 +37,12 @@ MIN_PX_PER_MM = 2.6  # fewer photo pixels per mm of paper: typed capitals are < 
 # one chat-forwarded photo get 2.2-3.0 px per mm each. Of the 1116 normal single photos of the
 # five benchmark sets and the curled set, 20 (chat-forwarded, framed in landscape) had 2.66-3.0.
 COARSE_PX_PER_MM = 3.0
+# Under MIN_PX_PER_MM the sender is asked for a better photo, but a sheet down to this still gets a
+# second reading (extract/build.py, with the coarse floor): two forms in one chat-forwarded photo
+# get 2.25-2.6 px per mm each, and there the two readers agreeing let 36 more values through on
+# six training seeds of pairs (4091-4101), none wrong. Photos taken again for being far too small
+# (380-520 px long, some 1.5 px per mm) are below it: nothing was measured there.
+SECOND_READING_PX_PER_MM = 2.2
 BLURRY_EDGE_MM = 0.34  # printed edges wider than this on the straightened page (normal photos: <= 0.31)
 BLURRY_EDGE_PX = 2.0  # whole-photo edges wider than this at ASSESS_LONG_SIDE (normal: <= 1.5)
 GLARE_SHARE = 0.006  # printed tiles washed out by a reflection (normal scans <= 0.004, glare >= 0.008)
@@ -78,8 +84,15 @@ class PageQuality:
 
     @property
     def coarse(self) -> bool:
-        """Readable, but a second reading of its free text would not count (extract/build.py)."""
+        """Readable, but its grey ink is darkened for the text readers, and a second reader's
+        agreeing counts only where the first was fairly sure (see COARSE_PX_PER_MM)."""
         return self.px_per_mm < COARSE_PX_PER_MM
+
+    @property
+    def second_reading_counts(self) -> bool:
+        """Whether a second reader agreeing may let a value through (pages.process_page): not on
+        a blurred, dark, glared or cut-off photo, nor one far too small."""
+        return (set(self.problems) <= {"low_res"}) and self.px_per_mm >= SECOND_READING_PX_PER_MM
 
     @property
     def problems(self) -> tuple[str, ...]:

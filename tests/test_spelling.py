@@ -135,6 +135,8 @@ def test_words_that_begin_with_o_are_not_suspected(text):
      "Mohon pipa dipasang ulang dan sambungan bocor diganti"),
     ("Mohon dipasang rambu di sepanjang tepi anyir",  # a j read as y
      "Mohon dipasang rambu di sepanjang tepi anjir"),
+    ("Sementara juran orang tua tetap diminta",  # an i read as j
+     "Sementara iuran orang tua tetap diminta"),
 ])
 def test_a_word_a_slip_away_from_a_much_commoner_one_holds_the_paragraph(gazetteer, read, likelier):
     template = default_templates().get("KIM-02")

@@ -106,8 +106,8 @@ def process_page(image: np.ndarray, source: SourceRef, ctx: Context,
     # A sheet only somewhat small is the exception (quality.SECOND_READING_PX_PER_MM). Nor on a
     # sheet found without marks, whose boxes are estimates: a crop cut wrong is read alike by both.
     wanted = second_reading_fields(reading.template, record)
-    faulted = reading.quality is not None and not reading.quality.second_reading_counts
-    if wanted and not faulted and not reading.location.by_title:
+    read_twice = reading.quality is None or reading.quality.allows_second_reading
+    if wanted and read_twice and not reading.location.by_title:
         reading = second_reading(reading, wanted)
         record = build_record(source, reading, ctx.gazetteer)
     record = check_capture(record, reading.template, reading.quality)

@@ -55,7 +55,8 @@ def test_each_defect_gets_its_own_reason(photo, templates, gazetteer, routing, d
         unseen = [item for item in (*record.fields, *record.choices)
                   if any(r.code is code for r in item.reasons)]
         assert unseen and all(item.needs_review for item in unseen)  # not passed off as sure blanks
-    # a faulted photo gets no second reading of held text (extract/build.py): only a better photo
+    # a photo blurred, dark, glared, cut off or far too small gets no second reading of held text
+    # (pages.process_page): only a better photo
     assert not any("second_agrees" in f.evidence for f in record.fields)
     if code in (ReasonCode.CAPTURE_BLURRY, ReasonCode.CAPTURE_LOW_RES, ReasonCode.CAPTURE_GLARE):
         flagged = [item for item in (*record.fields, *record.choices) if any(r.code is code for r in item.reasons)]

@@ -116,16 +116,34 @@ def test_on_a_coarse_sheet_a_second_reader_agreeing_counts_only_where_the_first_
 
 
 def test_a_sheet_somewhat_small_is_still_read_twice_but_not_one_far_too_small_or_faulted():
-    from pipeline.ocr.quality import MIN_PX_PER_MM, SECOND_READING_PX_PER_MM, PageQuality
+    from pipeline.ocr.quality import COARSE_PX_PER_MM, MIN_PX_PER_MM, SECOND_READING_PX_PER_MM, PageQuality
+    assert SECOND_READING_PX_PER_MM < MIN_PX_PER_MM < COARSE_PX_PER_MM  # such sheets are coarse: the floor applies
     shared = PageQuality(2.4, 0.2, 0.0, ())  # two forms in one chat-forwarded photo
-    assert shared.problems == ("low_res",) and shared.second_reading_counts
-    assert PageQuality(MIN_PX_PER_MM, 0.2, 0.0, ()).second_reading_counts
-    assert not PageQuality(SECOND_READING_PX_PER_MM - 0.1, 0.2, 0.0, ()).second_reading_counts
-    assert not PageQuality(2.4, 0.5, 0.0, ()).second_reading_counts  # blurred too
-    assert not PageQuality(5.0, 0.2, 0.0, ("pelapor_nama",)).second_reading_counts  # cut off
+    assert shared.problems == ("low_res",) and shared.allows_second_reading and shared.coarse
+    assert PageQuality(MIN_PX_PER_MM, 0.2, 0.0, ()).allows_second_reading
+    assert PageQuality(SECOND_READING_PX_PER_MM, 0.2, 0.0, ()).allows_second_reading
+    assert not PageQuality(SECOND_READING_PX_PER_MM - 0.1, 0.2, 0.0, ()).allows_second_reading
+    assert not PageQuality(2.4, 0.5, 0.0, ()).allows_second_reading  # blurred too
+    assert not PageQuality(5.0, 0.2, 0.0, ("pelapor_nama",)).allows_second_reading  # cut off
 
 
-def test_on_a_coarse_sheet_an_addresss_doubted_jl_does_not_count_against_the_floor(gazetteer):
+def test_process_page_reads_a_somewhat_small_sheet_twice_and_a_far_too_small_one_once(
+        templates, gazetteer, routing, monkeypatch):
+    import pipeline.pages as pages
+    t = templates.get("KIM-01")
+    pdf = render_forms(t, [Identity(form_id="KIM-01", version=t.version, serial=300009)])
+    read_twice = []
+    monkeypatch.setattr(pages, "second_reading_fields", lambda template, record: ["tempat"])
+    monkeypatch.setattr(pages, "second_reading", lambda reading, names: (read_twice.append(names), reading)[1])
+    ctx = Context(templates, gazetteer, routing)
+    for dpi, expected in ((63, [["tempat"]]), (50, [])):  # 2.5 and 2.0 px per mm
+        read_twice.clear()
+        record = process_page(rasterize_page(pdf, 1, dpi), _source(), ctx).record
+        assert record.identity is not None and [n.code for n in record.notes] == [ReasonCode.CAPTURE_LOW_RES]
+        assert read_twice == expected, dpi
+
+
+def test_on_a_coarse_sheet_an_address_doubted_jl_does_not_count_against_the_floor(gazetteer):
     from pipeline.extract.build import wants_second_reading, written_value
     from pipeline.forms.registry import default_templates
     from pipeline.ocr.zones import FieldText
@@ -138,6 +156,13 @@ def test_on_a_coarse_sheet_an_addresss_doubted_jl_does_not_count_against_the_flo
     assert address.needs_review and wants_second_reading(f, address)
     assert not wants_second_reading(f, held("J. Pasar Lama", (0.3, 0.9, 0.9)))  # misread: it counts
     assert not wants_second_reading(f, held("Jl. Pasar Lama", (0.3, 0.5, 0.9)))  # another doubted word
+    assert not wants_second_reading(f, held("Gang Pasar Lama", (0.3, 0.9, 0.9)))  # only "Jl." is left out
+    # A "Jl." the spelling step restores ("JI.") is taken as one: its slips are of that word.
+    assert wants_second_reading(f, held("JI. Pasar Lama", (0.3, 0.9, 0.9)))
+    # Evidence stored before the rule (no weakest_past_street) falls back to the weakest word.
+    old = address.model_copy(update={"evidence": {k: v for k, v in address.evidence.items()
+                                                  if k != "weakest_past_street"}})
+    assert not wants_second_reading(f, old)
 
 
 def test_a_sheet_too_coarse_because_it_shared_the_photo_says_so(templates):

@@ -61,7 +61,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("y", "j"),
     # An i read as j, its dot joined to a stem dragged below the line ("juran" for iuran, read so
     # by both models on a chat-forwarded pair of the bench set of seed 2043, and accepted): on the
-    # eighteen training seeds' readings it doubts 5 misread values ("jtu", "kAmj", "BENJH") and
+    # eighteen training seeds' readings it doubts 4 misread values ("jtu", "kAmj", "BENJH") and
     # no right one.
     ("j", "i"),
 )

@@ -40,8 +40,9 @@ COARSE_PX_PER_MM = 3.0
 # Under MIN_PX_PER_MM the sender is asked for a better photo, but a sheet down to this still gets a
 # second reading (extract/build.py, with the coarse floor): two forms in one chat-forwarded photo
 # get 2.25-2.6 px per mm each, and there the two readers agreeing let 36 more values through on
-# six training seeds of pairs (4091-4101), none wrong. Photos taken again for being far too small
-# (380-520 px long, some 1.5 px per mm) are below it: nothing was measured there.
+# six training seeds of pairs (4091-4101), none wrong. 2.2 rounds the least measured down; the
+# gate's photos far too small (380-520 px long, some 1.5 px per mm) are well below it, and
+# nothing was measured there.
 SECOND_READING_PX_PER_MM = 2.2
 BLURRY_EDGE_MM = 0.34  # printed edges wider than this on the straightened page (normal photos: <= 0.31)
 BLURRY_EDGE_PX = 2.0  # whole-photo edges wider than this at ASSESS_LONG_SIDE (normal: <= 1.5)
@@ -89,7 +90,7 @@ class PageQuality:
         return self.px_per_mm < COARSE_PX_PER_MM
 
     @property
-    def second_reading_counts(self) -> bool:
+    def allows_second_reading(self) -> bool:
         """Whether a second reader agreeing may let a value through (pages.process_page): not on
         a blurred, dark, glared or cut-off photo, nor one far too small."""
         return (set(self.problems) <= {"low_res"}) and self.px_per_mm >= SECOND_READING_PX_PER_MM

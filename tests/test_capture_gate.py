@@ -128,3 +128,18 @@ def test_a_photo_blurred_until_no_stroke_is_dark_is_blurred_not_blank(photo, tem
     with pytest.raises(CaptureProblem) as refused:
         read_page(washed, templates)
     assert refused.value.reason is ReasonCode.CAPTURE_BLURRY
+
+
+@pytest.mark.parametrize("dpi", [72, 100])
+def test_a_clean_scan_at_low_dpi_is_not_called_glared(templates, dpi):
+    # A thin rule lies a few tenths of a mm from where the template puts it at these
+    # resolutions: white under the print mask, but ink right beside it, not a reflection.
+    from pipeline.forms.render import render_forms
+    from pipeline.ocr.poppler import rasterize_page
+    from pipeline.ocr.read import PX_PER_MM, read_page
+    from pipeline.record import Identity
+    for form_id in ("KIM-01", "KIM-02"):
+        t = templates.get(form_id)
+        image = rasterize_page(render_forms(t, [Identity(form_id=form_id, version=t.version, serial=300009)]), 1, dpi)
+        quality = read_page(image, templates, PX_PER_MM).quality
+        assert "glare" not in quality.problems and not quality.glare_fields, (form_id, quality.glare_share)

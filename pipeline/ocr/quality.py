@@ -47,6 +47,7 @@ SECOND_READING_PX_PER_MM = 2.2
 BLURRY_EDGE_MM = 0.34  # printed edges wider than this on the straightened page (normal photos: <= 0.31)
 BLURRY_EDGE_PX = 2.0  # whole-photo edges wider than this at ASSESS_LONG_SIDE (normal: <= 1.5)
 GLARE_SHARE = 0.006  # printed tiles washed out by a reflection (normal scans <= 0.004, glare >= 0.008)
+GLARE_NEAR_MM = 0.5  # print counts as washed out only if no ink is this close to it
 CUT_OFF_MM = 3.0  # a field box reaching this far outside the photo is cut off
 BLANK_INK_SHARE = 0.0015  # an empty page has less ink than this (dust, show-through)
 # ... and hardly anything even faintly darker than its paper (FAINT_LEVEL, 16 % below it): a
@@ -188,7 +189,12 @@ def _glare(page_rgb: np.ndarray, printed: np.ndarray | None, in_frame: np.ndarra
     radius = max(1, int(round(0.45 * px_per_mm)))  # undo blank.py's widening: the print itself
     thin = cv2.erode(printed, np.ones((2 * radius + 1, 2 * radius + 1), np.uint8))
     r, g, b = cv2.split(small)
-    clipped = cv2.bitwise_and((cv2.min(cv2.min(r, g), b) >= 245).view(np.uint8), thin)
+    # Washed out: clipped white all around, not just under the mask. A thin rule the template
+    # places a few tenths of a mm from where a low-resolution scan shows it (a form at 72 or
+    # 100 dpi) has white under the mask, but its ink close by.
+    near = max(1, int(round(GLARE_NEAR_MM * px_per_mm)))
+    washed = cv2.erode((cv2.min(cv2.min(r, g), b) >= 245).view(np.uint8), np.ones((2 * near + 1, 2 * near + 1), np.uint8))
+    clipped = cv2.bitwise_and(washed, thin)
     tile = max(4, int(round(5 * px_per_mm)))
     h, w = thin.shape
     th, tw = h // tile, w // tile

@@ -30,6 +30,17 @@ REFERENCE_DAY = date(2026, 11, 23)
 os.environ["KOPI_NOW"] = f"{REFERENCE_DAY.isoformat()}T09:00:00+08:00"
 
 
+def blank_scan(templates: TemplateSet, form_id: str, serial: int = 300009, dpi: int = 100) -> np.ndarray:
+    """A form with nothing written on it, rendered and rasterised by poppler at `dpi`: a clean
+    flatbed scan."""
+    from pipeline.forms.render import render_forms
+    from pipeline.ocr.poppler import rasterize_page
+    from pipeline.record import Identity
+
+    t = templates.get(form_id)
+    return rasterize_page(render_forms(t, [Identity(form_id=form_id, version=t.version, serial=serial)]), 1, dpi)
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One Prefect test server for the whole session (starting one costs ~10 s), with the flow

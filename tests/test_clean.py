@@ -7,11 +7,9 @@ import cv2
 import numpy as np
 import pytest
 
-from pipeline.forms.render import render_forms
+from conftest import blank_scan
 from pipeline.ocr.clean import PAPER_LEVEL, darken_grey_ink, remove_lines
-from pipeline.ocr.poppler import rasterize_page
 from pipeline.ocr.read import read_page
-from pipeline.record import Identity
 
 PX_PER_MM = 8.0
 
@@ -59,8 +57,7 @@ def test_grey_ink_is_darkened_past_the_paper_cut_and_paper_stays_white():
 
 @pytest.mark.parametrize("scale", [0.6, 1.0])
 def test_only_a_coarse_sheet_has_its_grey_ink_darkened_for_the_text_readers(templates, scale):
-    t = templates.get("KIM-02")
-    sheet = rasterize_page(render_forms(t, [Identity(form_id=t.id, version=t.version, serial=300001)]), 1, 100)
+    sheet = blank_scan(templates, "KIM-02", 300001)
     photo = cv2.resize(sheet, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)  # 100 dpi: 3.9 px per mm
     reading = read_page(photo, templates)
     assert reading.quality is not None and reading.quality.coarse == (scale < 1) and reading.smear is None

@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import REFERENCE_DAY
+from conftest import REFERENCE_DAY, blank_scan
 from pipeline.ocr.marks import detect_marks, locate_page, straighten
 from pipeline.ocr.read import PX_PER_MM
 from pipeline.ocr.register import MIN_SHIFT_MM, find_anchors, register
@@ -53,19 +53,11 @@ def test_a_curled_sheet_has_its_boxes_moved_back(curled):
     assert np.median(after) < 0.3 and np.median(after) < np.median(before) / 3
 
 
-def _scanned_at(templates, dpi: int):
-    from pipeline.forms.render import render_forms
-    from pipeline.ocr.poppler import rasterize_page
-    from pipeline.record import Identity
-    t = templates.get("KIM-01")
-    image = rasterize_page(render_forms(t, [Identity(form_id="KIM-01", version=t.version, serial=300009)]), 1, dpi)
-    location = locate_page(image, templates, detect_marks(image))
-    return straighten(image, location, PX_PER_MM), location.template
-
-
 def test_a_coarse_scans_look_alike_rows_do_not_pass_for_a_curl(templates):
     # At 78 dpi two boxes of the checkbox rows match the print of the next row, 4.5 mm away,
     # barely better than at their own place: a flat page must not be warped for them.
-    rgb, template = _scanned_at(templates, 78)
+    image = blank_scan(templates, "KIM-01", dpi=78)
+    location = locate_page(image, templates, detect_marks(image))
+    rgb, template = straighten(image, location, PX_PER_MM), location.template
     moved, most = register(rgb, template, PX_PER_MM)
     assert moved is rgb and most == 0.0

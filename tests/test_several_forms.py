@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import blank_scan
 from pipeline.forms.render import render_forms
 from pipeline.ocr.marks import MarkHit, count_sheets, detect_marks, split_sheets
 from pipeline.ocr.poppler import rasterize_page
@@ -15,8 +16,7 @@ from pipeline.record import Identity, SourceRef, Status
 
 
 def _sheet(templates, form_id: str, serial: int) -> np.ndarray:
-    t = templates.get(form_id)
-    return rasterize_page(render_forms(t, [Identity(form_id=form_id, version=t.version, serial=serial)]), 1, 100)
+    return blank_scan(templates, form_id, serial)
 
 
 def _side_by_side(*sheets: np.ndarray) -> np.ndarray:
@@ -130,15 +130,13 @@ def test_a_sheet_somewhat_small_is_still_read_twice_but_not_one_far_too_small_or
 def test_process_page_reads_a_somewhat_small_sheet_twice_and_a_far_too_small_one_once(
         templates, gazetteer, routing, monkeypatch):
     import pipeline.pages as pages
-    t = templates.get("KIM-01")
-    pdf = render_forms(t, [Identity(form_id="KIM-01", version=t.version, serial=300009)])
     read_twice = []
     monkeypatch.setattr(pages, "second_reading_fields", lambda template, record: ["tempat"])
     monkeypatch.setattr(pages, "second_reading", lambda reading, names: (read_twice.append(names), reading)[1])
     ctx = Context(templates, gazetteer, routing)
     for dpi, expected in ((63, [["tempat"]]), (50, [])):  # 2.5 and 2.0 px per mm
         read_twice.clear()
-        record = process_page(rasterize_page(pdf, 1, dpi), _source(), ctx).record
+        record = process_page(blank_scan(templates, "KIM-01", dpi=dpi), _source(), ctx).record
         assert record.identity is not None and [n.code for n in record.notes] == [ReasonCode.CAPTURE_LOW_RES]
         assert read_twice == expected, dpi
 

@@ -92,6 +92,33 @@ def test_on_a_blurred_photo_a_box_that_looks_empty_is_not_a_sure_blank(templates
     assert not glare.fields[0].needs_review
 
 
+def test_on_a_sheet_only_somewhat_small_an_empty_text_box_is_a_blank_but_an_unticked_box_is_not(templates):
+    from pipeline.extract.capture import check_capture
+    from pipeline.ocr.quality import MIN_PX_PER_MM, SURE_BLANK_PX_PER_MM, PageQuality
+    from pipeline.record import ChoiceValue, FieldValue, FormRecord
+
+    template = templates.get("KIM-02")
+    written = next(f for f in template.fields if f.type.is_written)
+    choice = next(f for f in template.fields if f.type.is_choice)
+    record = FormRecord(source=SOURCE.model_copy(update={"sheet": 1, "sheets": 2}), fields=(
+        FieldValue(name=written.name, type=written.type.value, value=None, confidence=1.0, box=written.box),),
+        choices=(ChoiceValue(name=choice.name, type=choice.type.value, selected=(), fills={}, confidence=1.0,
+                             box=choice.outline),))
+
+    def at(px_per_mm: float) -> FormRecord:
+        return check_capture(record, template, PageQuality(px_per_mm=px_per_mm, edge_mm=0.2, glare_share=0.0,
+                                                           cut_fields=()))
+
+    somewhat = at((SURE_BLANK_PX_PER_MM + MIN_PX_PER_MM) / 2)  # two forms in one chat-forwarded photo
+    assert [n.code for n in somewhat.notes] == [ReasonCode.CAPTURE_LOW_RES]
+    assert "2 formulir" in somewhat.notes[0].message
+    assert not somewhat.fields[0].needs_review  # writing still leaves ink in the box
+    assert somewhat.choices[0].needs_review and "centang" in somewhat.choices[0].reasons[0].message
+    far = at(SURE_BLANK_PX_PER_MM - 0.5)
+    assert far.fields[0].needs_review and far.fields[0].reasons[0].code is ReasonCode.CAPTURE_LOW_RES
+    assert "tampak kosong" in far.fields[0].reasons[0].message and far.choices[0].needs_review
+
+
 def test_a_blurred_photo_the_reader_cannot_locate_says_blurred_not_no_marks(photo, templates):
     bad = apply_defect(photo, "blur", np.random.default_rng(3))
     heavy = apply_defect(bad, "blur", np.random.default_rng(4))  # beyond any chance of finding marks

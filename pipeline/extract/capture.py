@@ -7,7 +7,8 @@ confidence decides whether it needs a reviewer; the note says why it was hard. T
 field's confidence cannot know are flagged on the field itself: on a photo flagged for glare,
 a field under a washed-out spot may have lost its writing with the print (a name read as its
 first two letters), and on a blurred or low-resolution photo faint writing can fall below the
-ink measure, so a box that looks empty is not a sure blank.
+ink measure, so a box that looks empty is not a sure blank (a text box on a sheet only somewhat
+small is: quality.SURE_BLANK_PX_PER_MM; a tick box there is not).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline.forms.template import Template
-from pipeline.ocr.quality import PageQuality
+from pipeline.ocr.quality import SURE_BLANK_PX_PER_MM, PageQuality
 from pipeline.reasons import ReasonCode
 from pipeline.record import FormRecord, Reason
 
@@ -49,6 +50,8 @@ def check_capture(record: FormRecord, template: Template, quality: PageQuality |
     hard = [p for p in quality.problems if p in ("blurry", "low_res")]
     if hard:
         blank_fields = {f.name for f in record.fields if f.value is None and not f.needs_review}
+        if hard == ["low_res"] and quality.px_per_mm >= SURE_BLANK_PX_PER_MM:
+            blank_fields = set()  # writing leaves ink here; a tick may not
         blank_choices = {c.name for c in record.choices if not c.selected and not c.needs_review}
         code = NOTE_CODES[hard[0]]
         resolution = f"{_per_mm(quality.px_per_mm)}; " if hard[0] == "low_res" else ": "

@@ -44,6 +44,11 @@ COARSE_PX_PER_MM = 3.0
 # gate's photos far too small (380-520 px long, some 1.5 px per mm) are well below it, and
 # nothing was measured there.
 SECOND_READING_PX_PER_MM = 2.2
+# A text box that looks empty is a sure blank on a sheet down to this: on the six training seeds
+# of pairs (sheets of 2.3-2.6 px per mm) none of 977 written values, typed or handwritten, looked
+# empty. A tick is smaller: one was lost there (of 220 choice groups), so an unticked box still
+# waits for review under MIN_PX_PER_MM (extract/capture.py).
+SURE_BLANK_PX_PER_MM = 2.2
 BLURRY_EDGE_MM = 0.34  # printed edges wider than this on the straightened page (normal photos: <= 0.31)
 BLURRY_EDGE_PX = 2.0  # whole-photo edges wider than this at ASSESS_LONG_SIDE (normal: <= 1.5)
 GLARE_NEAR_MM = 0.5  # print counts as washed out only if no ink is this close to it

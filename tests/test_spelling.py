@@ -27,10 +27,13 @@ WORDS = lexicon()
     ("MINSSU", "MINGGU"),  # two confusions away: a handwritten G read as S, twice
     ("Ji Veteran", "Jl. Veteran"),  # the abbreviation's dot lost, at the start of an address
     ("JL SEMANGAT DALAM", "Jl. SEMANGAT DALAM"),  # the same in capitals
+    ("J. Pangeran Antasari", "Jl. Pangeran Antasari"),  # its l lost (a coarse sheet)
+    ("IL SIRING SUNGAI", "Jl. SIRING SUNGAI"),  # its J read as I
     ("Gg Harapan", "Gg. Harapan"),  # a gang's too
     ("GG, MAWAR", "Gg. MAWAR"),  # the dot read as a comma
     ("Fatayat NU Purwosari Jl", "Fatayat NU Purwosari II"),  # a roman II at the end, its I read as J
     ("Depan Jl Veteran", "Depan Jl Veteran"),  # a street in the middle stays
+    ("Rumah J. Sutrisno", "Rumah J. Sutrisno"),  # an initial in the middle stays
     ("Rumah warga RT 03 Jelapat Il", "Rumah warga RT 03 Jelapat II"),  # roman numeral with an l
     ("Tepi Sungai Barito RT O1", "Tepi Sungai Barito RT 01"),  # a letter among digits
     ("Balai RT OS", "Balai RT 05"),  # after RT only a number can follow

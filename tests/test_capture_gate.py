@@ -114,6 +114,11 @@ def test_on_a_sheet_only_somewhat_small_an_empty_text_box_is_a_blank_but_an_unti
     assert "2 formulir" in somewhat.notes[0].message
     assert not somewhat.fields[0].needs_review  # writing still leaves ink in the box
     assert somewhat.choices[0].needs_review and "centang" in somewhat.choices[0].reasons[0].message
+    for fault in ({"paper_level": 50.0}, {"edge_mm": 1.0}):  # dark or blurred too: faint writing may hide
+        faulted = check_capture(record, template, PageQuality(
+            px_per_mm=(SURE_BLANK_PX_PER_MM + MIN_PX_PER_MM) / 2, glare_share=0.0, cut_fields=(),
+            **{"edge_mm": 0.2, **fault}))
+        assert faulted.fields[0].needs_review and "tampak kosong" in faulted.fields[0].reasons[0].message
     far = at(SURE_BLANK_PX_PER_MM - 0.5)
     assert far.fields[0].needs_review and far.fields[0].reasons[0].code is ReasonCode.CAPTURE_LOW_RES
     assert "tampak kosong" in far.fields[0].reasons[0].message and far.choices[0].needs_review

@@ -27,13 +27,10 @@ WORDS = lexicon()
     ("MINSSU", "MINGGU"),  # two confusions away: a handwritten G read as S, twice
     ("Ji Veteran", "Jl. Veteran"),  # the abbreviation's dot lost, at the start of an address
     ("JL SEMANGAT DALAM", "Jl. SEMANGAT DALAM"),  # the same in capitals
-    ("J. Pangeran Antasari", "Jl. Pangeran Antasari"),  # its l lost (a coarse sheet)
-    ("IL SIRING SUNGAI", "Jl. SIRING SUNGAI"),  # its J read as I
     ("Gg Harapan", "Gg. Harapan"),  # a gang's too
     ("GG, MAWAR", "Gg. MAWAR"),  # the dot read as a comma
     ("Fatayat NU Purwosari Jl", "Fatayat NU Purwosari II"),  # a roman II at the end, its I read as J
     ("Depan Jl Veteran", "Depan Jl Veteran"),  # a street in the middle stays
-    ("Rumah J. Sutrisno", "Rumah J. Sutrisno"),  # an initial in the middle stays
     ("Rumah warga RT 03 Jelapat Il", "Rumah warga RT 03 Jelapat II"),  # roman numeral with an l
     ("Tepi Sungai Barito RT O1", "Tepi Sungai Barito RT 01"),  # a letter among digits
     ("Balai RT OS", "Balai RT 05"),  # after RT only a number can follow
@@ -43,6 +40,17 @@ WORDS = lexicon()
 ])
 def test_one_confusion_away_from_exactly_one_word_is_corrected(read, meant):
     assert correct_text(read, WORDS)[0] == meant
+
+
+@pytest.mark.parametrize(("read", "as_address", "meant"), [
+    ("J. Pangeran Antasari", True, "Jl. Pangeran Antasari"),  # its l lost (a coarse sheet)
+    ("IL SIRING SUNGAI", True, "Jl. SIRING SUNGAI"),  # its J read as I
+    ("Rumah J. Sutrisno", True, "Rumah J. Sutrisno"),  # an initial in the middle stays
+    ("J. Sutrisno membuka acara", False, "J. Sutrisno membuka acara"),  # outside an address, an initial
+    ("JI. Handil Bakti", False, "Jl. Handil Bakti"),  # its usual slips mean nothing else anywhere
+])
+def test_a_leading_jl_read_short_is_restored_only_in_an_address(read, as_address, meant):
+    assert correct_text(read, WORDS, address=as_address)[0] == meant
 
 
 @pytest.mark.parametrize("read", [

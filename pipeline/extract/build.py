@@ -142,8 +142,8 @@ SECOND_READING_AGREEMENT = 0.9
 COARSE_SECOND_READING_FLOOR = WEAKEST_WORD_FLOOR
 # ... but a leading "Jl." (an address, a place) does not count against that floor: tesseract
 # scores it low in nearly every address on such a sheet though it reads it right. It is judged
-# after the spelling step, which restores "JI.", "Ji.", "J." and "IL" to "Jl." (slips of that
-# word); one it cannot restore ("II") is no longer "Jl." and counts. On the six training seeds of pairs
+# after the spelling step, which restores "JI.", "Ji." and, in an address field, "J." and "IL"
+# to "Jl." (slips of that word); one it cannot restore ("II") is no longer "Jl." and counts. On the six training seeds of pairs
 # that let 7 more typed values through, none wrong (once sheets down to
 # quality.SECOND_READING_PX_PER_MM were read twice too: 1206 of 1327 typed values accepted, 90.9 %).
 _JL = re.compile(r"(?i)jl\.?")
@@ -206,6 +206,10 @@ def _person(f: FormField) -> bool:
     return f.type is FieldType.TEXT and f.validation is not None and f.validation.text == "person"
 
 
+def _address(f: FormField) -> bool:
+    return f.validation is not None and f.validation.text == "address"
+
+
 def _prose(f: FormField) -> bool:
     """Free text whose words should be Indonesian words; a person's name is spelt as its owner
     spells it and is never corrected."""
@@ -263,7 +267,7 @@ def _second_agrees(f: FormField, check: FieldText, value: str, gazetteer: Gazett
         readings.append(trimmed)
     for reading in readings:
         if _prose(f):
-            reading = replace(reading, text=correct_text(reading.text, lexicon())[0])
+            reading = replace(reading, text=correct_text(reading.text, lexicon(), _address(f))[0])
         other = _parse(f, reading, gazetteer)
         if not other.ok or other.value is None or rare_acronyms(other.value):
             continue
@@ -291,7 +295,7 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
                           needs_review=True, reasons=(reason,))
     raw, corrected = text.text, 0
     if _prose(f):
-        fixed, corrected = correct_text(text.text, lexicon())
+        fixed, corrected = correct_text(text.text, lexicon(), _address(f))
         text = replace(text, text=fixed)
     if f.comb is not None:
         text = without_extras(text)

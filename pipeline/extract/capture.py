@@ -50,8 +50,8 @@ def check_capture(record: FormRecord, template: Template, quality: PageQuality |
     hard = [p for p in quality.problems if p in ("blurry", "low_res")]
     if hard:
         blank_fields = {f.name for f in record.fields if f.value is None and not f.needs_review}
-        if hard == ["low_res"] and quality.px_per_mm >= SURE_BLANK_PX_PER_MM:
-            blank_fields = set()  # writing leaves ink here; a tick may not
+        if set(quality.problems) == {"low_res"} and quality.px_per_mm >= SURE_BLANK_PX_PER_MM:
+            blank_fields = set()  # writing leaves ink here; a tick may not (not dark, blurred or glared)
         blank_choices = {c.name for c in record.choices if not c.selected and not c.needs_review}
         code = NOTE_CODES[hard[0]]
         resolution = f"{_per_mm(quality.px_per_mm)}; " if hard[0] == "low_res" else ": "

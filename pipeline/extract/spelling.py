@@ -6,7 +6,7 @@ would give. If no such word exists, or two do, the word is left as read: a revie
 a guess. Tokens that can only be numbers get their look-alike letters back as digits ("RT OS" ->
 "RT 05", "O1" -> "01"), an RT whose T was read as 7 before its number is restored ("R7 04"),
 roman numerals read with an l are restored ("Il" -> "II"), and an address's "Jl." that lost its
-dot is put back. Names
+dot is put back (in a field the template marks as an address, its l or a J read as I too). Names
 of people are never touched (they are spelt as their owner spells them); organisation names are
 made of ordinary words ("Pemdes", "Kelompok Tani") and are corrected like any text.
 
@@ -41,10 +41,11 @@ ABBREVIATIONS = {"JI.": "Jl.", "Ji.": "Jl.", "J1.": "Jl.", "JL.": "Jl.", "G9.": 
                  "Jl,": "Jl.", "JL,": "Jl.", "JI,": "Jl.", "Gg,": "Gg.", "GG,": "Gg."}
 # "Jl." or "Gg." whose dot was lost, at the start of an address ("Ji Veteran"; "Gg Harapan": a
 # faint dot on a defocused photo, seed 2041).
-STREET = {"JI": "Jl.", "Ji": "Jl.", "Jl": "Jl.", "JL": "Jl.", "J1": "Jl.", "Gg": "Gg.", "GG": "Gg.",
-          # ... or its l lost ("J. Pangeran Antasari") or its J read as I ("IL SIRING SUNGAI"): on
-          # a coarse sheet, 4 addresses of the six training seeds of pairs (4091-4101)
-          "J.": "Jl.", "IL": "Jl.", "IL.": "Jl."}
+STREET = {"JI": "Jl.", "Ji": "Jl.", "Jl": "Jl.", "JL": "Jl.", "J1": "Jl.", "Gg": "Gg.", "GG": "Gg."}
+# ... or its l lost ("J. Pangeran Antasari") or its J read as I ("IL SIRING SUNGAI"): on coarse
+# sheets, 4 addresses of the six training seeds of pairs (4091-4101). Only in a field the
+# template marks as an address: elsewhere a leading "J." is an initial ("J. Sutrisno membuka").
+ADDRESS_STREET = {"J.": "Jl.", "IL": "Jl.", "IL.": "Jl."}
 # Roman numerals in place names ("Dusun II", "Jelapat III") read with a lower-case l.
 ROMAN = re.compile(r"^(?=.*[l|])[Il|]{2,3}$")
 # ... or with the first I read as J: "Purwosari Jl". Only as the last word: a street's "Jl."
@@ -115,13 +116,15 @@ def _fix(core: str, after: str, words: frozenset[str]) -> str:
     return correct_word(core, words)
 
 
-def correct_text(text: str, words: frozenset[str]) -> tuple[str, int]:
-    """`text` with confusions undone, and how many words were changed."""
+def correct_text(text: str, words: frozenset[str], address: bool = False) -> tuple[str, int]:
+    """`text` with confusions undone, and how many words were changed. `address`: the field holds
+    a street or place (the template's `validation.text`), so a leading "J." is a street's "Jl."."""
     out, changed = [], 0
     tokens = text.split(" ")
+    street = {**STREET, **ADDRESS_STREET} if address else STREET
     for i, token in enumerate(tokens):
         following = tokens[i + 1].rstrip(",.") if i + 1 < len(tokens) else ""
-        known = ABBREVIATIONS.get(token) or (STREET.get(token) if i == 0 and len(tokens) > 1 else None) or \
+        known = ABBREVIATIONS.get(token) or (street.get(token) if i == 0 and len(tokens) > 1 else None) or \
             (LAST_ROMAN.get(token) if i == len(tokens) - 1 and i > 0 else None) or \
             (MARKERS.get(token) if _SHORT_NUMBER.match(following) else None)
         if known:

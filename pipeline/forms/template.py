@@ -87,7 +87,9 @@ class Validation(_Model):
     min_value: float | None = None
     max_value: float | None = None
     max_length: int | None = None
-    text: str | None = Field(default=None, pattern=r"^(person|organisation)$")  # name cleaning
+    # person/organisation: a name, cleaned (extract/names.py); address: a street or place, where
+    # the spelling step may restore a leading "Jl." read short (extract/spelling.py)
+    text: str | None = Field(default=None, pattern=r"^(person|organisation|address)$")
     window: str | None = Field(default=None, pattern=r"^(ahead|past)$")  # dates: activity / complaint
     day_of: str | None = None  # a day-name field: the date field it names the day of
     after: str | None = None  # a time field: must be later than this time field

@@ -14,7 +14,14 @@ setup:
 	@scripts/bootstrap.sh
 
 OUT := $(KOPI_HOME)/keluaran
+# The sample forms were filled in for one day (sample_scans/_truth/manifest.json): the demo reads
+# them as of 09:00 WITA that day, so its result does not drift as the calendar passes their
+# activity dates (read as of today, they would be held as "Tanggal tidak wajar"). Set KOPI_NOW to
+# read them as of another time.
+SAMPLES_DAY := $(shell grep -o '"today": *"[0-9-]*"' sample_scans/_truth/manifest.json | grep -o '[0-9][0-9-]*')
+SAMPLES_NOW := $(SAMPLES_DAY)T09:00:00+08:00
 
+demo: export KOPI_NOW ?= $(SAMPLES_NOW)
 demo: setup
 	$(KOPI) run sample_scans
 	$(KOPI) export --format xlsx --out "$(OUT)/ekspor/formulir.xlsx"
@@ -38,7 +45,7 @@ demo: setup
 
 # The review desk on the demo data: fresh random passwords for the demo accounts are printed.
 serve: setup
-	$(KOPI) run sample_scans
+	KOPI_NOW="$${KOPI_NOW:-$(SAMPLES_NOW)}" $(KOPI) run sample_scans
 	$(KOPI) users demo
 	$(KOPI) serve
 

@@ -143,9 +143,10 @@ COARSE_SECOND_READING_FLOOR = WEAKEST_WORD_FLOOR
 # ... but a leading "Jl." (an address, a place) does not count against that floor: tesseract
 # scores it low in nearly every address on such a sheet though it reads it right. It is judged
 # after the spelling step, which restores "JI.", "Ji." and, in an address field, "J." and "IL"
-# to "Jl." (slips of that word); one it cannot restore ("II") is no longer "Jl." and counts. On the six training seeds of pairs
-# that let 7 more typed values through, none wrong (once sheets down to
-# quality.SECOND_READING_PX_PER_MM were read twice too: 1206 of 1327 typed values accepted, 90.9 %).
+# to "Jl." (slips of that word); one it cannot restore ("II") is no longer "Jl." and counts. On
+# the six training seeds of pairs that let 7 more typed values through, none wrong (once sheets
+# down to quality.SECOND_READING_PX_PER_MM were read twice too: 1206 of 1327 typed values
+# accepted, 90.9 %).
 _JL = re.compile(r"(?i)jl\.?")
 _HELD_FOR_CONFIDENCE = frozenset({ReasonCode.FIELD_LOW_CONFIDENCE, ReasonCode.FIELD_PAGE_UNCLEAR})
 

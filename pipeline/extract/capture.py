@@ -8,7 +8,7 @@ field's confidence cannot know are flagged on the field itself: on a photo flagg
 a field under a washed-out spot may have lost its writing with the print (a name read as its
 first two letters), and on a blurred or low-resolution photo faint writing can fall below the
 ink measure, so a box that looks empty is not a sure blank (a text box on a sheet only somewhat
-small is: quality.SURE_BLANK_PX_PER_MM; a tick box there is not).
+small is: PageQuality.empty_text_is_blank; a tick box there is not).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline.forms.template import Template
-from pipeline.ocr.quality import SURE_BLANK_PX_PER_MM, PageQuality
+from pipeline.ocr.quality import PageQuality
 from pipeline.reasons import ReasonCode
 from pipeline.record import FormRecord, Reason
 
@@ -49,9 +49,8 @@ def check_capture(record: FormRecord, template: Template, quality: PageQuality |
             ReasonCode.CAPTURE_GLARE, field=name, detail=f" ({template.field(name).label})"))
     hard = [p for p in quality.problems if p in ("blurry", "low_res")]
     if hard:
-        blank_fields = {f.name for f in record.fields if f.value is None and not f.needs_review}
-        if set(quality.problems) == {"low_res"} and quality.px_per_mm >= SURE_BLANK_PX_PER_MM:
-            blank_fields = set()  # writing leaves ink here; a tick may not (not dark, blurred or glared)
+        blank_fields = set() if quality.empty_text_is_blank else {
+            f.name for f in record.fields if f.value is None and not f.needs_review}
         blank_choices = {c.name for c in record.choices if not c.selected and not c.needs_review}
         code = NOTE_CODES[hard[0]]
         resolution = f"{_per_mm(quality.px_per_mm)}; " if hard[0] == "low_res" else ": "

@@ -107,6 +107,15 @@ class PageQuality:
         return (set(self.problems) <= {"low_res"}) and self.px_per_mm >= SECOND_READING_PX_PER_MM
 
     @property
+    def empty_text_is_blank(self) -> bool:
+        """Whether a text box that looks empty is a sure blank (extract/capture.py): yes unless the
+        photo is blurred or too small, but still yes on a sheet whose only fault is being
+        somewhat small (SURE_BLANK_PX_PER_MM). A tick box is judged by `problems` alone."""
+        if not {"blurry", "low_res"} & set(self.problems):
+            return True
+        return set(self.problems) == {"low_res"} and self.px_per_mm >= SURE_BLANK_PX_PER_MM
+
+    @property
     def problems(self) -> tuple[str, ...]:
         found = []
         if self.paper_level < DARK_PAPER:

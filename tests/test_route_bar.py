@@ -3,7 +3,14 @@ bar than values only carried along: a doubtful village or category waits for a r
 
 from __future__ import annotations
 
-from pipeline.extract.build import ROUTE_MIN_CONFIDENCE, choice_value, place_value, wants_second_reading
+from pipeline.extract.build import (
+    PLACE_CORROBORATED,
+    ROUTE_MIN_CONFIDENCE,
+    choice_value,
+    place_value,
+    vouch_for_places,
+    wants_second_reading,
+)
 from pipeline.forms.registry import default_templates
 from pipeline.ocr.omr import ChoiceReading
 from pipeline.ocr.zones import FieldText
@@ -87,3 +94,49 @@ def test_a_second_reading_must_be_the_official_name_itself(gazetteer):
     assert not typo.needs_review and typo.value == "Sungai Pantai"
     sei = place_value(_read("desa", "Sungai Bamban", 0.3), f, gazetteer, None, _check("SEI BAMBAN"))
     assert not sei.needs_review and sei.value == "Sungai Bamban"
+
+
+
+def _form(desa: str, kecamatan: str, confidence: float, gazetteer) -> tuple[FieldValue, FieldValue]:
+    """The kecamatan resolved first, and the desa within it when it resolved, as a build does."""
+    kec = place_value(_read("kecamatan", kecamatan, confidence), TEMPLATE.field("kecamatan"), gazetteer, None)
+    found = place_value(_read("desa", desa, confidence), TEMPLATE.field("desa"), gazetteer,
+                        kec.value if kec.code else None)
+    return kec, found
+
+
+def test_a_doubted_desa_and_kecamatan_that_vouch_for_each_other_stand_when_their_names_stand_apart(gazetteer):
+    """Tesseract's letter confidence says little about a name only one row of the list can be;
+    the desa found in the kecamatan written is the evidence."""
+    held = _form("Sukaramai", "BELAWANG", 0.3, gazetteer)
+    assert all(v.needs_review for v in held)
+    kec, desa = vouch_for_places(*held)
+    assert not kec.needs_review and not desa.needs_review and kec.reasons == desa.reasons == ()
+    assert (desa.value, kec.value) == ("Sukaramai", "Belawang")
+    assert desa.confidence == PLACE_CORROBORATED and desa.evidence["place_corroborated"] == 1.0
+    assert wants_second_reading(TEMPLATE.field("desa"), desa)  # a second reader may still vouch higher
+
+
+def test_a_numbered_sibling_or_a_near_twin_still_waits_though_its_kecamatan_is_vouched_for(gazetteer):
+    kec, desa = vouch_for_places(*_form("Jelapat I", "Tamban", 0.3, gazetteer))
+    assert not kec.needs_review  # Jelapat I lies in Tamban: the kecamatan is vouched for
+    assert desa.needs_review and desa.code is not None  # but "Jelapat II" is one numeral away
+    kec, desa = vouch_for_places(*_form("Antar Jaya", "Marabahan", 0.3, gazetteer))
+    assert desa.needs_review  # "Antar Raya" is one letter away
+
+
+def test_a_desa_not_found_in_the_kecamatan_written_vouches_for_nothing(gazetteer):
+    kec, desa = vouch_for_places(*_form("Sukaramai", "Tamban", 0.3, gazetteer))
+    assert desa.code is None and kec.needs_review and desa.needs_review  # Sukaramai is not in Tamban
+    unresolved = place_value(_read("kecamatan", "Kecamatan Xyz", 0.3), TEMPLATE.field("kecamatan"), gazetteer, None)
+    alone = place_value(_read("desa", "Sukaramai", 0.3), TEMPLATE.field("desa"), gazetteer, None)
+    assert alone.code is not None
+    assert vouch_for_places(unresolved, alone)[1].needs_review  # no kecamatan to check it against
+    other = place_value(_read("kecamatan", "Tamban", 0.3), TEMPLATE.field("kecamatan"), gazetteer, None)
+    assert vouch_for_places(other, alone)[1].needs_review  # found, but not in that kecamatan
+
+
+def test_a_name_held_for_another_reason_is_not_released(gazetteer):
+    kec, desa = _form("Sukaramai", "Belawang", 0.3, gazetteer)
+    doubted = desa.model_copy(update={"candidates": ("Sukamaju",)})  # a reviewer is offered a choice
+    assert vouch_for_places(kec, doubted)[1].needs_review

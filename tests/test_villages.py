@@ -109,3 +109,24 @@ def test_kecamatan(gazetteer, written, expected):
 def test_simplify_undoes_the_usual_variations():
     assert simplify("Ds. Sei Teras Luar") == simplify("sungai teras luar") == "sungai teras luar"
     assert simplify("Kec. Purwosari 2") == "purwosari ii"
+
+
+@pytest.mark.parametrize(("written", "distinct"), [
+    ("Sukaramai", True),  # no other listed name within two edits
+    ("PUNTIK VENGAH", True),  # a clear typo of one that is
+    ("Patih Selera", True),  # its near twin "Patih Salera" is its own older spelling
+    ("Jelapat I", False),  # "Jelapat II" is one numeral away
+    ("Andaman", False),  # "Andaman II" is the same words numbered
+    ("Antar Jaya", False),  # "Antar Raya" is one letter away
+    ("Anjir Seberang Pasar", False),  # an older spelling, not the official name read
+])
+def test_a_name_is_distinct_only_when_no_slip_turns_another_name_into_it(gazetteer, written, distinct):
+    match = match_village(written, gazetteer, None)
+    assert match.code is not None
+    assert match.distinct is distinct
+
+
+def test_every_kecamatan_name_is_distinct_but_an_older_spelling_is_not_the_name_read(gazetteer):
+    assert match_kecamatan("Tabukan", gazetteer).distinct
+    assert match_kecamatan("Anyir Pasar", gazetteer).distinct  # a typo of Anjir Pasar
+    assert not match_kecamatan("Mekar Sari", gazetteer).distinct  # listed older spelling of Mekarsari

@@ -5,7 +5,8 @@ A name resolves when, after the usual variations are undone (prefixes "Ds.", "De
 (data/wilayah/aliases.yaml) in the kecamatan. A typo resolves only when one name is clearly
 closest and clearly ahead of the next (so "Karya Maju" never becomes "Karya Baru"); otherwise the
 reviewer gets the candidates. A village found in another kecamatan than the one written is
-flagged, not moved.
+flagged, not moved. A name no single slip turns into another listed one is `distinct`: the
+build lets such a name through on the form's own evidence (extract/build.py `vouch_for_places`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from importlib import resources
 
 import yaml
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.extract.values import ascii_fold
 from pipeline.gazetteer import Gazetteer, Village, default_gazetteer
@@ -26,6 +28,11 @@ ROMAN = {"1": "i", "2": "ii", "3": "iii", "4": "iv", "5": "v"}
 ACCEPT_SCORE = 88  # a typo is accepted only this close to one name ...
 ACCEPT_MARGIN = 8  # ... and this far ahead of the next
 CANDIDATE_SCORE = 70
+# A name no slip of reading turns into another: none other listed is within this many edits of
+# it, and none is the same words numbered otherwise ("Andaman" and "Andaman II", where a dropped
+# numeral leaves a listed name). See `Match.distinct`.
+DISTINCT_EDITS = 2
+_NUMERAL = re.compile(r"^(?:[ivx]+|\d+)$")
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,9 @@ class Match:
     candidates: tuple[str, ...] = ()
     elsewhere: Village | None = None  # the written village exists, but in another kecamatan
     how: str = ""  # exact | alias | typo | ambiguous | unknown | elsewhere
+    # Read as an official name (exactly or by a clear typo) that stands apart from every other
+    # listed name (DISTINCT_EDITS): a misreading of another village would hardly land on it.
+    distinct: bool = False
 
 
 def simplify(name: str) -> str:
@@ -52,6 +62,8 @@ def simplify(name: str) -> str:
 class _Index:
     villages: dict[str, list[Village]] = field(default_factory=dict)  # simplified name -> villages
     kecamatan: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (code, official)
+    distinct_villages: frozenset[str] = frozenset()  # names apart from all others (DISTINCT_EDITS)
+    distinct_kecamatan: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -73,7 +85,22 @@ def _index(gazetteer: Gazetteer) -> _Index:
         for alias in entry["names"]:
             code = str(entry["kode"])
             index.kecamatan[simplify(alias)] = (code, gazetteer.kecamatan[code])
-    return index
+    villages = {name: frozenset(v.code for v in found) for name, found in index.villages.items()}
+    kecamatan = {name: frozenset({code}) for name, (code, _) in index.kecamatan.items()}
+    return _Index(index.villages, index.kecamatan, _apart(villages), _apart(kecamatan))
+
+
+def _stem(name: str) -> str:
+    return " ".join(w for w in name.split() if not _NUMERAL.match(w))
+
+
+def _apart(places: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The names (of `places`: name -> codes it stands for) that no name of another place is
+    within DISTINCT_EDITS of or shares its unnumbered words with; a place's own other spellings
+    ("Patih Salera", "Patih Selera") do not count."""
+    return frozenset(a for a, codes in places.items() if not any(
+        other != codes and (_stem(a) == _stem(b) or Levenshtein.distance(a, b, score_cutoff=DISTINCT_EDITS) <= DISTINCT_EDITS)
+        for b, other in places.items()))
 
 
 def _closest(key: str, names: list[str]) -> list[tuple[str, float]]:
@@ -86,12 +113,13 @@ def match_kecamatan(written: str, gazetteer: Gazetteer | None = None) -> Match:
     key = simplify(written)
     if key in index.kecamatan:
         code, name = index.kecamatan[key]
-        return Match(name, code, 1.0, how="exact")
+        return Match(name, code, 1.0, how="exact", distinct=key in index.distinct_kecamatan and key == simplify(name))
     scored = _closest(key, list(index.kecamatan)) if key else []
     if scored and scored[0][1] >= ACCEPT_SCORE and len(key) >= 5 and (
             len(scored) < 2 or scored[0][1] - scored[1][1] >= ACCEPT_MARGIN):
         code, name = index.kecamatan[scored[0][0]]
-        return Match(name, code, scored[0][1] / 100, how="typo")
+        return Match(name, code, scored[0][1] / 100, how="typo",
+                     distinct=scored[0][0] in index.distinct_kecamatan and scored[0][0] == simplify(name))
     candidates = tuple(dict.fromkeys(index.kecamatan[n][1] for n, s in scored[:3] if s >= CANDIDATE_SCORE))
     return Match(None, None, 0.0, candidates, how="ambiguous" if len(candidates) > 1 else "unknown")
 
@@ -105,7 +133,7 @@ def match_village(written: str, gazetteer: Gazetteer | None, kecamatan: str | No
     exact = [v for v in index.villages.get(key, []) if in_scope(v)]
     if len(exact) == 1:
         how = "exact" if simplify(exact[0].name) == key else "alias"
-        return Match(exact[0].name, exact[0].code, 1.0, how=how)
+        return Match(exact[0].name, exact[0].code, 1.0, how=how, distinct=how == "exact" and key in index.distinct_villages)
     if len(exact) > 1:
         return Match(None, None, 0.0, tuple(v.label for v in exact), how="ambiguous")
     if kecamatan and index.villages.get(key):
@@ -118,7 +146,8 @@ def match_village(written: str, gazetteer: Gazetteer | None, kecamatan: str | No
         best = villages_of(scored[0][0])
         runner_up = next((s for n, s in scored[1:] if villages_of(n) != best), 0.0)
         if len(best) == 1 and scored[0][1] - runner_up >= ACCEPT_MARGIN:
-            return Match(best[0].name, best[0].code, scored[0][1] / 100, how="typo")
+            return Match(best[0].name, best[0].code, scored[0][1] / 100, how="typo",
+                         distinct=scored[0][0] in index.distinct_villages and scored[0][0] == simplify(best[0].name))
     labels = []
     for name, score in scored[:5]:
         if score >= CANDIDATE_SCORE:

@@ -186,6 +186,8 @@ def test_a_one_line_place_or_activity_with_a_likely_slip_is_held(gazetteer, fiel
     "Mohon bantuan, terutama untuk lansia",  # a comma before an ordinary lower-case word
     "Jl. Poros Desa Km 2", "JL. PASAR LAMA", "Jl Pendidikan", "Dusun II Terantang",  # a street as written
     "Ujung Jalan Rabat Beton Dusun II",  # a domain word the national list lacks
+    "Peluncuran Posbindu PTM Desa Damsari",  # a listed abbreviation, though "stm" is commoner
+    "Mohon kartu KKS segera dibagikan",  # likewise, though "kas" is a common word
 ])
 def test_ordinary_prose_raises_no_doubt(gazetteer, text):
     from pipeline.extract.plausible import likelier_text

@@ -170,3 +170,16 @@ def test_a_clean_scan_at_low_dpi_is_not_called_glared(templates, dpi):
     for form_id in ("KIM-01", "KIM-02"):
         quality = read_page(blank_scan(templates, form_id, dpi=dpi), templates, PX_PER_MM).quality
         assert "glare" not in quality.problems and not quality.glare_fields, (form_id, quality.glare_share)
+
+
+def test_the_resolution_quoted_to_the_sender_is_rounded_down_so_a_shortfall_never_reads_as_enough(templates):
+    from pipeline.extract.capture import check_capture
+    from pipeline.ocr.quality import MIN_PX_PER_MM, SURE_BLANK_PX_PER_MM, PageQuality
+    from pipeline.record import FormRecord
+
+    template = templates.get("KIM-02")
+    record = FormRecord(source=SOURCE, fields=(), choices=())
+    for px_per_mm, shown in ((MIN_PX_PER_MM - 0.02, "2,5 piksel per mm"), (SURE_BLANK_PX_PER_MM - 0.01, "2,1 piksel")):
+        checked = check_capture(record, template, PageQuality(px_per_mm=px_per_mm, edge_mm=0.2, glare_share=0.0,
+                                                              cut_fields=()))
+        assert shown in checked.notes[0].message, checked.notes[0].message

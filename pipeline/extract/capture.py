@@ -13,6 +13,7 @@ small is: PageQuality.empty_text_is_blank; a tick box there is not).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from pipeline.forms.template import Template
@@ -61,7 +62,9 @@ def check_capture(record: FormRecord, template: Template, quality: PageQuality |
 
 
 def _per_mm(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",") + " piksel per mm"  # Indonesian decimal comma
+    """Rounded down, so a photo short of a bar never reads as meeting it (2.58 is "2,5", not the
+    2,6 the gate asks for); with the Indonesian decimal comma."""
+    return f"{math.floor(value * 10) / 10:.1f}".replace(".", ",") + " piksel per mm"
 
 
 def _flag(record: FormRecord, names: set[str], reason: Callable[[str], Reason]) -> FormRecord:

@@ -116,3 +116,38 @@ def test_a_group_edge_tesseract_missed_is_put_where_both_readers_read_the_same_d
     assert value.value == "2026-11-07" and not value.needs_review
     unsure = replace(text, second_conf=0.8)
     assert written_value(f, unsure, False, gazetteer).needs_review
+
+
+def _third(name: str, digits: str) -> FieldText:
+    return FieldText(name, digits, (digits,), 0.8, 1, (), (0.8,))
+
+
+def test_a_disagreement_is_settled_when_a_third_reader_reads_exactly_the_networks_digits(gazetteer):
+    """Tesseract's English model, reading the comb again, siding with the network: two readers
+    that share nothing agree, as when the first two do."""
+    from pipeline.extract.build import wants_second_reading
+
+    f = default_templates().get("KIM-02").field("pelapor_hp")
+    first = _comb(f.name, "081234567840", "081234567890", net_conf=0.95)
+    held = written_value(f, first, False, gazetteer, page_agreement=1.0)
+    assert held.needs_review and wants_second_reading(f, held)
+    settled = written_value(f, first, False, gazetteer, page_agreement=1.0, check=_third(f.name, "081234567890"))
+    assert not settled.needs_review and settled.value == "+6281234567890" and settled.reasons == ()
+    assert settled.evidence["third_sides_with_network"] == 1.0
+
+
+@pytest.mark.parametrize(("third", "page_agreement", "net_conf"), [
+    ("081234567840", 1.0, 0.95),  # it sides with tesseract: the independent network is outvoted, not outweighed
+    ("08123456789", 1.0, 0.95),  # a digit short
+    ("081234567890", 0.8, 0.95),  # a hand the digit readers often disagree on: shapes all may misread alike
+    ("081234567890", 1.0, 0.85),  # the network unsure of a cell
+])
+def test_a_third_reading_settles_nothing_otherwise(gazetteer, third, page_agreement, net_conf):
+    from pipeline.extract.build import wants_second_reading
+
+    f = default_templates().get("KIM-02").field("pelapor_hp")
+    first = _comb(f.name, "081234567840", "081234567890", net_conf=net_conf)
+    value = written_value(f, first, False, gazetteer, page_agreement=page_agreement, check=_third(f.name, third))
+    assert value.needs_review and any(r.code is ReasonCode.DIGITS_DISAGREE for r in value.reasons)
+    if page_agreement < 0.9 or net_conf < 0.9:  # and not worth the third reading at all
+        assert not wants_second_reading(f, written_value(f, first, False, gazetteer, page_agreement=page_agreement))

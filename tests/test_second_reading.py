@@ -116,7 +116,13 @@ def test_the_second_reader_is_tesseracts_english_model_on_the_same_crops(templat
         assert checked.checks[name].text.split() == fill.written[name].split()  # Indonesian has "Muttagin")
     record = build_record(SOURCE, replace(reading, checks={}), gazetteer)
     assert set(second_reading_fields(reading.template, record)) <= {
-        f.name for f in reading.template.fields if f.type.value in ("text", "multiline")}
+        f.name for f in reading.template.fields if f.type.value in ("text", "multiline") or f.comb is not None}
+    combs = ["no_hp", "tanggal"]  # read apart from the text, so each stack reads as before
+    both = second_reading(reading, names + combs)
+    assert set(both.checks) == set(names + combs)
+    assert all(both.checks[n].text == checked.checks[n].text for n in names)
+    for name in combs:
+        assert "".join(both.checks[name].groups) == "".join(reading.texts[name].groups)
 
 
 def test_both_models_are_installed_and_read():

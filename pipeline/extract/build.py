@@ -199,6 +199,23 @@ def _readers_agree(text: FieldText) -> bool | None:
     return "".join(text.groups) == "".join(text.second)
 
 
+# When tesseract and the digit network disagree, the comb is read a third time, by tesseract's
+# English model (ocr/read.py `second_reading`). Where it reads exactly the network's digits, two
+# readers that share nothing (a network on each cell, an LSTM on the line) agree, as when the
+# first two do; but only on a legible writer's page (SECOND_READING_AGREEMENT, the free text's
+# bar) with the network sure of every cell (EXTRAS_NET_CONFIDENCE, its bar for standing alone):
+# a hurried 1 or 7 may fool every reader alike. On the six training seeds of pairs (4091-4101;
+# chat, phone and scan photos) that let 20 more values through (11 typed, 9 handwriting-like),
+# none wrong; without the two bars 92, 3 wrong (hands: "18" read 19 by both, two times).
+def _third_sides_with_network(text: FieldText, check: FieldText | None, page_agreement: float) -> bool:
+    """Whether a third reading of a comb read exactly the digit network's digits, one per inked
+    cell, the network sure of each and the writer legible (see above)."""
+    return (check is not None and bool(text.second) and bool(check.groups)
+            and page_agreement >= SECOND_READING_AGREEMENT and text.second_conf >= EXTRAS_NET_CONFIDENCE
+            and "".join(check.groups) == "".join(text.second)
+            and tuple(len(g) for g in text.second) == text.filled)
+
+
 def _settle_disagreement(f: FormField, text: FieldText, tess: Parsed,
                          gazetteer: Gazetteer) -> tuple[Parsed, list[Reason]]:
     """Which reading to show the reviewer: the digit network's when it is a valid value (it
@@ -261,6 +278,12 @@ def wants_second_reading(f: FormField, fv: FieldValue) -> bool:
     free text held for want of confidence alone, no likelier reading offered; or a desa or
     kecamatan name resolved to one gazetteer row but read with too little confidence
     (`place_value`)."""
+    if f.comb is not None:  # two digit readers disagreeing: a third may side with one (`_third_sides_with_network`)
+        ev = fv.evidence or {}
+        return (fv.needs_review and fv.value is not None and bool(fv.reasons)
+                and all(r.code is ReasonCode.DIGITS_DISAGREE for r in fv.reasons)
+                and ev.get("page_agreement", 0.0) >= SECOND_READING_AGREEMENT
+                and ev.get("network_conf", 0.0) >= EXTRAS_NET_CONFIDENCE)
     if f.type in (FieldType.DESA, FieldType.KECAMATAN):
         # A name `vouch_for_places` released is read again all the same: where the second
         # reader reads it too, its confidence is the reader's, not the bar's.
@@ -323,10 +346,16 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
     if comb_ok is False:
         confidence = 0.0  # a digit was missed or doubled: the value cannot be trusted
     agree = _readers_agree(text)
+    if text.second:
+        ev["network_conf"] = text.second_conf
     extra: list[Reason] = []
     if agree is True and comb_ok and parsed.ok:
         # Two independent readers (tesseract and the digit network) read every cell alike: on a
         # training seed 1 of 294 such fields was wrong (python -m bench.digit_cells).
+        confidence, threshold = max(confidence, text.second_conf), 0.0
+    elif agree is False and _third_sides_with_network(text, check, page_agreement) and \
+            (net := _parse(f, replace(text, groups=text.second), gazetteer)).ok and net.value is not None:
+        parsed, ev["third_sides_with_network"] = net, 1.0
         confidence, threshold = max(confidence, text.second_conf), 0.0
     elif agree is False:  # including a digit tesseract missed or doubled: the network has one per cell
         parsed, extra = _settle_disagreement(f, text, parsed, gazetteer)

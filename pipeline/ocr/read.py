@@ -175,15 +175,16 @@ def _with_second_reading(texts: dict[str, FieldText],
 
 def second_reading(reading: PageReading, names: list[str]) -> PageReading:
     """`reading` with a second reader's reading of the fields `names` (free text and place names
-    a first build held for want of confidence, extract/build.py `wants_second_reading`): the same
-    cleaned crops, stacked and read in one call by tesseract's English model (CHECK_LANG).
+    a first build held for want of confidence, combs whose two digit readers disagreed;
+    extract/build.py `wants_second_reading`): the same cleaned crops, stacked and read by
+    tesseract's English model (CHECK_LANG), one call for the text and one for the combs.
     Its slips are seldom the Indonesian model's, so where both read alike the value is likelier
     right; the cost (one call, 0.17 s on average on the standard bench set) is paid only on
     pages that have such fields (32 of its 100). On a smeared page it reads a restoration of its
     own (motion.CHECK_NOISE_TO_SIGNAL), not the first reader's: on the hard sets both models
     read the same letter that deconvolution had made ("APUKASI" for APLIKASI), and a second
     look is worth only what it sees for itself."""
-    fields = [f for f in reading.template.fields if f.name in names and f.comb is None]
+    fields = [f for f in reading.template.fields if f.name in names]
     if not fields:
         return reading
     start = time.perf_counter()
@@ -191,12 +192,19 @@ def second_reading(reading: PageReading, names: list[str]) -> PageReading:
     if reading.smear is not None:
         regions = [page.slice(f.box) for f in fields if f.box is not None]
         page = replace(page, flat=undo_smear(page.flat, reading.smear, regions, CHECK_NOISE_TO_SIGNAL))
-    composite, _ = build_composite(page, fields, reading.shifts)
-    if composite.empty:
+    checks: dict[str, FieldText] = {}
+    # Combs apart from the text: tesseract reads a stacked image as one block, so what else is
+    # in it changes how it reads each line, and the text's second reading stays as it was.
+    for group in ([f for f in fields if f.comb is None], [f for f in fields if f.comb is not None]):
+        composite, _ = build_composite(page, group, reading.shifts) if group else (None, None)
+        if composite is None or composite.empty:
+            continue
+        words = read_words(composite.image, psm=TEXT_PSM, whitelist=TEXT_WHITELIST, lang=CHECK_LANG)
+        checks.update(assign_words(words, composite))
+    if not checks:
         return reading
-    words = read_words(composite.image, psm=TEXT_PSM, whitelist=TEXT_WHITELIST, lang=CHECK_LANG)
     timings = {**reading.timings, "second_reading": round(time.perf_counter() - start, 4)}
-    return replace(reading, checks=assign_words(words, composite), timings=timings)
+    return replace(reading, checks=checks, timings=timings)
 
 
 def _prepare(image: np.ndarray, location: PageLocation, px_per_mm: float) -> Page:

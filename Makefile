@@ -64,7 +64,8 @@ bench: setup
 # all show a sheet with one edge lifted (curl-s2041, ~4 min), and two sets whose phone and chat
 # photos show two forms each (pair-s2043, where the coarse-sheet rule was chosen, and pair-s2045,
 # first run after it; ~4 min each), and one where half the photos, of one form or two, show
-# forms without marks (pairunm-s2047), written beside the committed ones: 2031's misreads were studied once (they led to two doubts in plausible.py and
+# forms without marks (pairunm-s2047); pair-s2049 was made after the rules of the session that
+# added it and first run with them. Results are written beside the committed ones: 2031's misreads were studied once (they led to two doubts in plausible.py and
 # spelling.py), 2033's once too (the word floor, the RT 9 doubt); 2035 was first run with the
 # reader as of the session that added it, and nothing was changed for what it showed.
 bench-more: setup
@@ -74,6 +75,7 @@ bench-more: setup
 	$(PY) -m bench.intake --pages 100 --seed 2041 --curl 1 --name curl-s2041
 	$(PY) -m bench.intake --pages 100 --seed 2043 --pairs 1 --name pair-s2043
 	$(PY) -m bench.intake --pages 100 --seed 2045 --pairs 1 --name pair-s2045
+	$(PY) -m bench.intake --pages 100 --seed 2049 --pairs 1 --name pair-s2049
 	$(PY) -m bench.intake --pages 100 --seed 2047 --pairs 1 --unmarked 0.5 --name pairunm-s2047
 
 # Refits pipeline/data/calibration/fields.json on training seeds the benchmarks never use.

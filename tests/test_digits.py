@@ -151,3 +151,18 @@ def test_a_third_reading_settles_nothing_otherwise(gazetteer, third, page_agreem
     assert value.needs_review and any(r.code is ReasonCode.DIGITS_DISAGREE for r in value.reasons)
     if page_agreement < 0.9 or net_conf < 0.9:  # and not worth the third reading at all
         assert not wants_second_reading(f, written_value(f, first, False, gazetteer, page_agreement=page_agreement))
+
+
+def test_a_g_in_a_comb_is_no_vote_for_9(gazetteer):
+    """A hand's 8 with an open lower loop is read "g" as often as a 9 is: where the network reads
+    9, the two readers disagree and a reviewer decides; other look-alikes still count."""
+    from pipeline.ocr.zones import DIGIT_LOOKALIKES
+
+    assert "oog".translate(DIGIT_LOOKALIKES) == "00g" and "O1S".translate(DIGIT_LOOKALIKES) == "015"
+    f = default_templates().get("KIM-02").field("pelapor_rt")
+    read = "oog".translate(DIGIT_LOOKALIKES)  # as tesseract's words are put in the comb's groups
+    value = written_value(f, _comb(f.name, read, "009", net_conf=0.95), False, gazetteer, page_agreement=1.0)
+    assert value.needs_review and any(r.code is ReasonCode.DIGITS_DISAGREE for r in value.reasons)
+    read = "Oo9".translate(DIGIT_LOOKALIKES)
+    agreed = written_value(f, _comb(f.name, read, "009", net_conf=0.95), False, gazetteer, page_agreement=1.0)
+    assert not agreed.needs_review and agreed.value == "9"

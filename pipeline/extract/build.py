@@ -206,7 +206,8 @@ def _readers_agree(text: FieldText) -> bool | None:
 # bar) with the network sure of every cell (EXTRAS_NET_CONFIDENCE, its bar for standing alone):
 # a hurried 1 or 7 may fool every reader alike. On the six training seeds of pairs (4091-4101;
 # chat, phone and scan photos) that let 20 more values through (11 typed, 9 handwriting-like),
-# none wrong; without the two bars 92, 3 wrong (hands: "18" read 19 by both, two times).
+# none wrong; without the two bars 92, 3 wrong (all hands: an RT 18 read 19, times with a 9
+# read 4 and an 8 read 9 by both).
 def _third_sides_with_network(text: FieldText, check: FieldText | None, page_agreement: float) -> bool:
     """Whether a third reading of a comb read exactly the digit network's digits, one per inked
     cell, the network sure of each and the writer legible (see above)."""
@@ -277,8 +278,9 @@ def wants_second_reading(f: FormField, fv: FieldValue) -> bool:
     """Whether a second reader agreeing could let this value through (see SECOND_READING_AGREEMENT):
     free text held for want of confidence alone, no likelier reading offered; or a desa or
     kecamatan name resolved to one gazetteer row but read with too little confidence
-    (`place_value`)."""
-    if f.comb is not None:  # two digit readers disagreeing: a third may side with one (`_third_sides_with_network`)
+    (`place_value`); or a comb whose two digit readers disagree, on a legible page with the
+    network sure of every cell (`_third_sides_with_network`)."""
+    if f.comb is not None:
         ev = fv.evidence or {}
         return (fv.needs_review and fv.value is not None and bool(fv.reasons)
                 and all(r.code is ReasonCode.DIGITS_DISAGREE for r in fv.reasons)

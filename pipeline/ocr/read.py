@@ -179,8 +179,8 @@ def second_reading(reading: PageReading, names: list[str]) -> PageReading:
     extract/build.py `wants_second_reading`): the same cleaned crops, stacked and read by
     tesseract's English model (CHECK_LANG), one call for the text and one for the combs.
     Its slips are seldom the Indonesian model's, so where both read alike the value is likelier
-    right; the cost (one call, 0.17 s on average on the standard bench set) is paid only on
-    pages that have such fields (32 of its 100). On a smeared page it reads a restoration of its
+    right; the cost (0.17 s on average on the standard bench set, when only text was read
+    again) is paid only on pages that have such fields (32 of its 100 then). On a smeared page it reads a restoration of its
     own (motion.CHECK_NOISE_TO_SIGNAL), not the first reader's: on the hard sets both models
     read the same letter that deconvolution had made ("APUKASI" for APLIKASI), and a second
     look is worth only what it sees for itself."""
@@ -196,8 +196,10 @@ def second_reading(reading: PageReading, names: list[str]) -> PageReading:
     # Combs apart from the text: tesseract reads a stacked image as one block, so what else is
     # in it changes how it reads each line, and the text's second reading stays as it was.
     for group in ([f for f in fields if f.comb is None], [f for f in fields if f.comb is not None]):
-        composite, _ = build_composite(page, group, reading.shifts) if group else (None, None)
-        if composite is None or composite.empty:
+        if not group:
+            continue
+        composite, _ = build_composite(page, group, reading.shifts)
+        if composite.empty:
             continue
         words = read_words(composite.image, psm=TEXT_PSM, whitelist=TEXT_WHITELIST, lang=CHECK_LANG)
         checks.update(assign_words(words, composite))

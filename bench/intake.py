@@ -300,6 +300,15 @@ def _unmarked(page: dict, row: dict | None, per: dict, errors: list, file: str) 
         errors.append({"file": file, "page": page["page"], "sheet": page.get("sheet", 1),
                        "what": "unmarked form not identified by title",
                        "got": [r["code"] for r in (row or {}).get("reasons", [])]})
+    # Such a form is never a defect photo: a capture finding is a false alarm, but for a sheet
+    # sharing a photo that truly has fewer pixels than the gate's bar (as in `_gate`).
+    from pipeline.ocr.quality import MIN_PX_PER_MM
+
+    found = _capture_findings(row)
+    if found and not (found == {"low_res"} and sheet_px_per_mm(page) < MIN_PX_PER_MM):
+        bucket["gate_false_alarms"] += 1
+        errors.append({"file": file, "page": page["page"], "sheet": page.get("sheet", 1),
+                       "what": "gate flagged an unmarked form", "found": sorted(found)})
 
 
 def _capture_findings(row: dict | None) -> set[str]:
@@ -633,7 +642,7 @@ def markdown(report: dict) -> str:
         lines += ["", f"Forms without marks or QR: {u.get('identified_by_title', 0)} of {u['pages']} identified "
                   f"by title ({u.get('serial_read', 0)} with the serial read right), {u.get('routed', 0)} routed "
                   f"without review, {u.get('failed', 0)} failed or, one of two in a photo, not read as a sheet of "
-                  "its own."]
+                  f"its own; {u.get('gate_false_alarms', 0)} noted with a capture problem they do not have."]
         if u.get("in_pairs"):
             lines[-1] += (f" Of these, {u['in_pairs']} shared a photo with another form: "
                           f"{u.get('in_pairs_identified', 0)} read as their own sheet and identified.")

@@ -247,7 +247,7 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
             note = f"versi {identity.version} dari {identity.form_id} tidak dikenal"
     template = location.template
     quality = assess_page(location.homography, template, image.shape[:2], page.rgb, page.flat, page.printed,
-                          px_per_mm)
+                          px_per_mm, marked=not location.by_title)
     clock.lap("identity")
     text_page, smear = _unsmeared(page, template)
     plain = None  # a coarse sheet's grey ink is darkened (clean.py); emptiness is judged on the plain page

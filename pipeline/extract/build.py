@@ -217,21 +217,6 @@ def _third_sides_with_network(text: FieldText, check: FieldText | None, page_agr
             and tuple(len(g) for g in text.second) == text.filled)
 
 
-# ... and where it reads exactly tesseract's digits, tesseract's stand, on the same legible page
-# with tesseract fairly sure of the comb (WEAKEST_WORD_FLOOR, its bar for a doubted word). The
-# two are one engine's models, less independent than a network and an LSTM, so both bars hold;
-# the network, trained for hands, is the one that slips on print (a typed NIK's 9 read 0). On
-# the six training seeds of pairs (chat, phone and scan photos) that let 9 more values through
-# (3 typed, 6 handwriting-like), none wrong; on pages under the legibility bar the same
-# agreement was wrong 10 times in 13 (a hand's 7 read 1 by both models).
-def _third_sides_with_tesseract(text: FieldText, check: FieldText | None, page_agreement: float) -> bool:
-    """Whether a third reading of a comb read exactly tesseract's digits, one per inked cell,
-    tesseract fairly sure of them and the writer legible (see above)."""
-    return (check is not None and bool(text.second) and bool(check.groups) and text.comb_consistent
-            and page_agreement >= SECOND_READING_AGREEMENT and text.conf >= WEAKEST_WORD_FLOOR
-            and "".join(check.groups) == "".join(text.groups))
-
-
 def _settle_disagreement(f: FormField, text: FieldText, tess: Parsed,
                          gazetteer: Gazetteer) -> tuple[Parsed, list[Reason]]:
     """Which reading to show the reviewer: the digit network's when it is a valid value (it
@@ -294,15 +279,13 @@ def wants_second_reading(f: FormField, fv: FieldValue) -> bool:
     free text held for want of confidence alone, no likelier reading offered; or a desa or
     kecamatan name resolved to one gazetteer row but read with too little confidence
     (`place_value`); or a comb whose two digit readers disagree, on a legible page with the
-    network sure of every cell or tesseract fairly sure of the comb (`_third_sides_with_network`,
-    `_third_sides_with_tesseract`)."""
+    network sure of every cell (`_third_sides_with_network`)."""
     if f.comb is not None:
         ev = fv.evidence or {}
         return (fv.needs_review and fv.value is not None and bool(fv.reasons)
                 and all(r.code is ReasonCode.DIGITS_DISAGREE for r in fv.reasons)
                 and ev.get("page_agreement", 0.0) >= SECOND_READING_AGREEMENT
-                and (ev.get("network_conf", 0.0) >= EXTRAS_NET_CONFIDENCE
-                     or ev.get("conf_min", 0.0) >= WEAKEST_WORD_FLOOR))
+                and ev.get("network_conf", 0.0) >= EXTRAS_NET_CONFIDENCE)
     if f.type in (FieldType.DESA, FieldType.KECAMATAN):
         # A name `vouch_for_places` released is read again all the same: where the second
         # reader reads it too, its confidence is the reader's, not the bar's.
@@ -376,10 +359,6 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
             (net := _parse(f, replace(text, groups=text.second), gazetteer)).ok and net.value is not None:
         parsed, ev["third_sides_with_network"] = net, 1.0
         confidence, threshold = max(confidence, text.second_conf), 0.0
-    elif agree is False and parsed.ok and parsed.value is not None and \
-            _third_sides_with_tesseract(text, check, page_agreement):
-        ev["third_sides_with_tesseract"] = 1.0
-        confidence, threshold = max(confidence, text.conf), 0.0
     elif agree is False:  # including a digit tesseract missed or doubled: the network has one per cell
         parsed, extra = _settle_disagreement(f, text, parsed, gazetteer)
         confidence = min(confidence, DISAGREE_CONFIDENCE)

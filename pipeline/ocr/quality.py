@@ -258,7 +258,8 @@ def without_marks(printed: np.ndarray, template: Template, px_per_mm: float) -> 
     """`printed` with the corner marks and the QR code left out: a form found by its outline
     (an older version, a photocopy) has none, and blank paper where the mask expects them is
     no sign of glare. On a training set of forms without marks (seed 4105) 7 of its 17 scans
-    were noted as glared for that, 3 still for the mask placed a little off (`_glare`)."""
+    were noted as glared; with the marks and QR left out 4 still were, for the mask placed a
+    little off (`_glare`)."""
     out = printed.copy()
     for box in (*template.mark_boxes().values(), template.qr):
         grown = box.grow(MARK_MARGIN_MM)

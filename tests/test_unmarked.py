@@ -9,11 +9,11 @@ import pytest
 from conftest import REFERENCE_DAY
 from pipeline.errors import NotAForm
 from pipeline.ocr.outline import find_sheets, identify_by_title, title_scores
+from pipeline.ocr.quality import GLARE_SHARE
 from pipeline.ocr.read import read_page
 from pipeline.pages import Context, process_page
 from pipeline.reasons import ReasonCode
 from pipeline.record import SourceRef, Status
-from pipeline.ocr.quality import GLARE_SHARE
 from pipeline.samples.capture import apply_defect, simulate_phone, simulate_scan
 from pipeline.samples.generate import SAMPLE_DPI, PageSpec, make_page, page_rng
 from pipeline.samples.writer import _letter_page

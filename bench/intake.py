@@ -163,7 +163,7 @@ def compare(inbox: Path, rows: dict[tuple[str, int, int], dict]) -> dict[str, An
             if page.get("unmarked"):  # judged on being recognised and held, not on its values
                 # A photo of two read as one has a record for sheet 1 only: that is no split.
                 split = not page.get("pair") or (truth["file"], page["page"], 2) in rows
-                _unmarked(page, row if split else None, per, errors, truth["file"])
+                _unmarked(page, row if split else None, templates.get(page["form_id"]), per, errors, truth["file"])
                 continue
             if defect:  # photos that should be retaken: judged on the gate, kept out of the rest
                 keys = [f"defect={defect}", "defect=any"]
@@ -282,7 +282,7 @@ def _compare_repeat(pair: list[tuple[str, dict]], rows: dict, per: dict, errors:
                        "statuses": statuses})
 
 
-def _unmarked(page: dict, row: dict | None, per: dict, errors: list, file: str) -> None:
+def _unmarked(page: dict, row: dict | None, template: Any, per: dict, errors: list, file: str) -> None:
     """A form without marks or QR must be recognised by its title and never routed unseen; one
     of two in a photo, read as its own sheet (`row` None when the photo was not split)."""
     bucket = per["unmarked"]
@@ -296,6 +296,14 @@ def _unmarked(page: dict, row: dict | None, per: dict, errors: list, file: str) 
     if page.get("pair"):  # one of two in a photo: found as its own sheet, in its place
         bucket["in_pairs"] += 1
         bucket["in_pairs_identified"] += int(identified)
+    if identified:  # what the reviewer finds filled in for them (none of it is accepted)
+        types = {f.name: f.type.value for f in template.fields}
+        for name, want in page["values"].items():
+            fv = row["fields"].get(name)
+            if fv is not None and want is not None:
+                bucket[f"values_{page['fill_style']}"] += 1
+                bucket[f"values_{page['fill_style']}_right"] += int(
+                    normalise(types[name], want) == normalise(types[name], fv["value"]))
     if not identified:
         errors.append({"file": file, "page": page["page"], "sheet": page.get("sheet", 1),
                        "what": "unmarked form not identified by title",
@@ -643,6 +651,9 @@ def markdown(report: dict) -> str:
                   f"by title ({u.get('serial_read', 0)} with the serial read right), {u.get('routed', 0)} routed "
                   f"without review, {u.get('failed', 0)} failed or, one of two in a photo, not read as a sheet of "
                   f"its own; {u.get('gate_false_alarms', 0)} noted with a capture problem they do not have."]
+        lines[-1] += (f" Values written on those identified, read right for the reviewer (never accepted): "
+                      f"typed {u.get('values_typed_right', 0)} of {u.get('values_typed', 0)}, handwriting-like "
+                      f"{u.get('values_handwriting_right', 0)} of {u.get('values_handwriting', 0)}.")
         if u.get("in_pairs"):
             lines[-1] += (f" Of these, {u['in_pairs']} shared a photo with another form: "
                           f"{u.get('in_pairs_identified', 0)} read as their own sheet and identified.")

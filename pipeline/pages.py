@@ -104,7 +104,8 @@ def process_page(image: np.ndarray, source: SourceRef, ctx: Context,
     # on a photo the capture gate faults (on the hard benchmark sets, names on cut-off photos
     # were read alike and wrong by both models): its sender is asked for a better photo anyway.
     # A sheet only somewhat small is the exception (quality.SECOND_READING_PX_PER_MM). Nor on a
-    # sheet found without marks, whose boxes are estimates: a crop cut wrong is read alike by both.
+    # sheet found without marks: it waits for a reviewer anyway, and where its print did not place
+    # it its boxes are the outline's estimates (a crop cut wrong is read alike by both).
     wanted = second_reading_fields(reading.template, record)
     read_twice = reading.quality is None or reading.quality.allows_second_reading
     if wanted and read_twice and not reading.location.by_title:

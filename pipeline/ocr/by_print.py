@@ -140,8 +140,9 @@ def place_by_print(image: np.ndarray, template: Template, outline: np.ndarray) -
     """Where `template`'s print lies in `image` (a photo of one sheet of that form, found by its
     `outline`, corners in image px), or None when its print does not show clearly enough there.
     The outline places a sheet only as well as its edges stand out from the table; the print
-    places it by the form itself. A fit whose sheet and outline do not overlap (neither centre
-    inside the other) is another sheet, not this one."""
+    places it by the form itself. A fit is taken for this sheet only when each of the two, the
+    sheet it places and the outline, holds the other's centre: two sheets of one form side by
+    side match the same print, and the one with more keypoints may be the other."""
     points, descriptors, area, scale = _features(image)
     if descriptors is None or len(points) < MIN_INLIERS:
         return None
@@ -154,8 +155,8 @@ def place_by_print(image: np.ndarray, template: Template, outline: np.ndarray) -
     if not _like_a_sheet(homography, w, h, corners, area, []):
         return None
     seen = np.float32(outline) * scale
-    if cv2.pointPolygonTest(corners, tuple(float(v) for v in seen.mean(axis=0)), False) < 0 and \
-            cv2.pointPolygonTest(seen, tuple(float(v) for v in corners.mean(axis=0)), False) < 0:
+    if cv2.pointPolygonTest(corners, tuple(float(v) for v in seen.mean(axis=0)), False) <= 0 or \
+            cv2.pointPolygonTest(seen, tuple(float(v) for v in corners.mean(axis=0)), False) <= 0:
         return None
     mm_to_blank = np.diag([PX_PER_MM, PX_PER_MM, 1.0])
     return PrintMatch(template, np.diag([1 / scale, 1 / scale, 1.0]) @ homography @ mm_to_blank, count)

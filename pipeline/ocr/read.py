@@ -106,9 +106,10 @@ def title_location(image: np.ndarray, templates: TemplateSet) -> PageLocation | 
 
     The sheet's outline is found first and the title read where it puts the heading; the form's
     print then places the sheet (`by_print.place_by_print`), unless the blank form's layout fits
-    the photo worse so. An outline is only as good as the sheet's edges against the table: on
-    a training set of 78 such photos (seed 4105) the outline put a page corner 32 mm off at the
-    95th percentile (a wood grain taken for an edge), the print 0.64 mm. When no outline gives a
+    the photo worse where the print puts it than where the outline does. An outline is only as
+    good as the sheet's edges against the table: on a training set of 81 such photos and scans
+    (seed 4105) the outline put a page corner 32 mm off at the 95th percentile (a wood grain or a
+    scanner bed's edge taken for the sheet's), the print 0.64 mm. When no outline gives a
     readable title, the sheet the print finds is tried."""
     found = identify_by_title(image, templates)
     if found is None:

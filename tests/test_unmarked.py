@@ -154,16 +154,19 @@ def test_the_print_does_not_place_a_sheet_the_outline_did_not_find(templates, co
     from pipeline.ocr.by_print import place_by_print
 
     template = templates.get("KIM-02")
+    page = np.float32([[0, 0], [210, 0], [210, 297], [0, 297]])
+
+    def outline(quad: np.ndarray) -> np.ndarray:  # the homography an outline at `quad` gives
+        return cv2.getPerspectiveTransform(page, np.float32(quad))
+
     truth = np.asarray(complaint_photo.page_corners, dtype=np.float32)
-    assert place_by_print(complaint_photo.image, template, truth) is not None
+    assert place_by_print(complaint_photo.image, template, outline(truth)) is not None
     h, w = complaint_photo.image.shape[:2]
     corner = max(((0, 0), (w, 0), (w, h), (0, h)), key=lambda c: np.hypot(*(truth.mean(axis=0) - c)))
     away = np.float32(corner) + (truth - truth.mean(axis=0)) * 0.2  # a small quad at the farthest corner
-    assert place_by_print(complaint_photo.image, template, away) is None
+    assert place_by_print(complaint_photo.image, template, outline(away)) is None
     # An outline around this sheet and another beside it holds this sheet's centre, but its
     # own centre lies off this sheet: the patch two touching sheets make.
-    page = np.float32([[0, 0], [210, 0], [210, 297], [0, 297]])
-    to_photo = cv2.getPerspectiveTransform(page, truth)
     patch = np.float32([[0, 0], [440, 0], [440, 297], [0, 297]])  # this sheet and one beside it
-    both = cv2.perspectiveTransform(patch[None], to_photo)[0]
-    assert place_by_print(complaint_photo.image, template, both) is None
+    both = cv2.perspectiveTransform(patch[None], outline(truth))[0]
+    assert place_by_print(complaint_photo.image, template, outline(both)) is None

@@ -106,7 +106,7 @@ def _best(points: np.ndarray, descriptors: np.ndarray, alive: np.ndarray,
 
 def _like_a_sheet(homography: np.ndarray, w: float, h: float, corners: np.ndarray,
                   photo_area: float, found: list[np.ndarray]) -> bool:
-    """A fit (blank px -> photo px; the sheet `w` x `h` blank px, seen at `corners`) a camera
+    """A fit (template mm -> photo px; the sheet `w` x `h` mm, seen at `corners`) a camera
     could have seen: not mirrored, every corner in front of the lens, convex, between MIN_SHARE
     of the photo and all of it, and its centre on no sheet already found."""
     if np.linalg.det(homography[:2, :2]) <= 0:
@@ -136,30 +136,44 @@ def _features(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, float, 
     return last[1], last[2], float(small.size), scale
 
 
+MM_TO_BLANK = np.diag([PX_PER_MM, PX_PER_MM, 1.0])
+
+
+def page_corners(template: Template, homography: np.ndarray) -> np.ndarray:
+    """The page's four corners (float32, 4 x 2) where `homography` (template mm -> px) puts them."""
+    w, h = template.page.width, template.page.height
+    return cv2.perspectiveTransform(np.float32([[[0, 0], [w, 0], [w, h], [0, h]]]), homography)[0]
+
+
+def _placed(best: tuple[int, Template, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """A match's homography template mm -> px of the matched (small) photo, and the page's corners there."""
+    to_small = best[2] @ MM_TO_BLANK
+    return to_small, page_corners(best[1], to_small)
+
+
 def place_by_print(image: np.ndarray, template: Template, outline: np.ndarray) -> PrintMatch | None:
     """Where `template`'s print lies in `image` (a photo of one sheet of that form, found by its
-    `outline`, corners in image px), or None when its print does not show clearly enough there.
-    The outline places a sheet only as well as its edges stand out from the table; the print
-    places it by the form itself. A fit is taken for this sheet only when each of the two, the
-    sheet it places and the outline, holds the other's centre: two sheets of one form side by
-    side match the same print, and the one with more keypoints may be the other."""
+    outline: `outline` is the homography template mm -> image px the outline gave), or None when
+    its print does not show clearly enough there. The outline places a sheet only as well as its
+    edges stand out from the table; the print places it by the form itself. A fit is taken for
+    this sheet only when each of the two, the sheet it places and the outline, holds the other's
+    centre: two sheets of one form side by side match the same print, and the one with more
+    keypoints may be the other."""
     points, descriptors, area, scale = _features(image)
     if descriptors is None or len(points) < MIN_INLIERS:
         return None
     best = _best(points, descriptors, np.ones(len(points), bool), [template])
     if best is None:
         return None
-    count, _, homography = best
-    w, h = template.page.width * PX_PER_MM, template.page.height * PX_PER_MM
-    corners = cv2.perspectiveTransform(np.float32([[[0, 0], [w, 0], [w, h], [0, h]]]), homography)[0]
-    if not _like_a_sheet(homography, w, h, corners, area, []):
+    to_small, corners = _placed(best)
+    if not _like_a_sheet(to_small, template.page.width, template.page.height, corners, area, []):
         return None
-    seen = np.float32(outline) * scale
+    to_image = np.diag([1 / scale, 1 / scale, 1.0])
+    seen = page_corners(template, np.linalg.inv(to_image) @ outline)
     if cv2.pointPolygonTest(corners, tuple(float(v) for v in seen.mean(axis=0)), False) <= 0 or \
             cv2.pointPolygonTest(seen, tuple(float(v) for v in corners.mean(axis=0)), False) <= 0:
         return None
-    mm_to_blank = np.diag([PX_PER_MM, PX_PER_MM, 1.0])
-    return PrintMatch(template, np.diag([1 / scale, 1 / scale, 1.0]) @ homography @ mm_to_blank, count)
+    return PrintMatch(template, to_image @ to_small, best[0])
 
 
 def find_by_print(image: np.ndarray, templates: TemplateSet) -> list[PrintMatch]:
@@ -170,23 +184,21 @@ def find_by_print(image: np.ndarray, templates: TemplateSet) -> list[PrintMatch]
         return []
     alive = np.ones(len(points), bool)
     candidates = [templates.get(form_id) for form_id in templates.form_ids]
-    mm_to_blank = np.diag([PX_PER_MM, PX_PER_MM, 1.0])
-    small_to_image = np.diag([1 / scale, 1 / scale, 1.0])
+    to_image = np.diag([1 / scale, 1 / scale, 1.0])
     found: list[PrintMatch] = []
     outlines: list[np.ndarray] = []
     while len(found) < MAX_SHEETS:
         best = _best(points, descriptors, alive, candidates)
         if best is None or best[0] < MIN_INLIERS:
             break
-        count, template, homography = best
-        w, h = template.page.width * PX_PER_MM, template.page.height * PX_PER_MM
-        corners = cv2.perspectiveTransform(np.float32([[[0, 0], [w, 0], [w, h], [0, h]]]), homography)[0]
-        if not _like_a_sheet(homography, w, h, corners, area, outlines):
+        template = best[1]
+        to_small, corners = _placed(best)
+        if not _like_a_sheet(to_small, template.page.width, template.page.height, corners, area, outlines):
             break
         inside = np.array([cv2.pointPolygonTest(corners, (float(x), float(y)), False) >= 0 for x, y in points])
         if not (alive & inside).any():
             break
-        found.append(PrintMatch(template, small_to_image @ homography @ mm_to_blank, count))
+        found.append(PrintMatch(template, to_image @ to_small, best[0]))
         outlines.append(corners)
         alive &= ~inside  # every keypoint on this sheet is spent, whichever form it matched
     if len(found) < 2:

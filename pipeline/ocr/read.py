@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
-import cv2
 import numpy as np
 
 from pipeline.errors import CaptureProblem, MarksNotFound, NotAForm, PageBlank
@@ -119,10 +118,7 @@ def title_location(image: np.ndarray, templates: TemplateSet) -> PageLocation | 
                 return PageLocation(titled.template, match.homography, (), float("nan"), by_title=titled.line)
         return None
     homography = found.homography
-    page = found.template.page
-    outline = cv2.perspectiveTransform(
-        np.float32([[[0, 0], [page.width, 0], [page.width, page.height], [0, page.height]]]), homography)[0]
-    placed = place_by_print(image, found.template, outline)
+    placed = place_by_print(image, found.template, homography)
     if placed is not None and layout_score(image, placed.homography, found.template) >= \
             layout_score(image, homography, found.template):
         homography = placed.homography

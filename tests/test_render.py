@@ -197,6 +197,29 @@ def test_a_stamp_without_a_signature_is_not_read_as_signed(templates, seed):
         assert reading.stamped and not reading.signed
 
 
+@pytest.mark.parametrize("seed", [5, 10])
+def test_a_stamp_washed_out_by_a_chat_app_is_still_found(templates, seed):
+    """A chat app shrinks the photo and halves its colour resolution: a thin rim's blue fades
+    below the first colour bar, and the box is looked at again with a lower one."""
+    from pipeline.ocr.ink import BLUE_BAR, RING_SCORE, STAMP_SEARCH_MM, _look_for_stamp, read_signature
+    from pipeline.samples.draw import Ink, draw_stamp
+
+    t, rgb, page = _straight_page(templates, 118471)
+    f = t.field("ttd_kepala_desa")
+    ink = Ink(rgb.shape[:2], 8.0)
+    draw_stamp(ink, f.box, np.random.default_rng(seed), "KEPALA DESA", ("PEMERINTAH DESA", "KAB. BARITO KUALA"))
+    stamped = ink.apply(rgb)
+    h, w = stamped.shape[:2]
+    small = cv2.GaussianBlur(cv2.resize(stamped, (int(w * 0.3), int(h * 0.3)), interpolation=cv2.INTER_AREA), (0, 0), 0.7)
+    ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(small, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 65])
+    photo = cv2.resize(cv2.cvtColor(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB), (w, h),
+                       interpolation=cv2.INTER_CUBIC)
+    prepared = page(photo)
+    assert _look_for_stamp(prepared, f.box.grow(STAMP_SEARCH_MM), True, BLUE_BAR)[1] < RING_SCORE
+    reading = read_signature(prepared, f, color=True)
+    assert reading.stamped and not reading.signed
+
+
 def test_a_stamp_rim_reaching_past_the_searched_area_still_scores_by_what_is_seen():
     import cv2
 
@@ -229,3 +252,4 @@ def test_on_a_grey_page_a_ring_as_dark_as_a_pen_is_not_a_stamp(templates):
         readings[level] = read_signature(page(grey), f, color=False)
     assert readings[170].stamped
     assert readings[40].stamp_score >= 0.5 and not readings[40].stamped
+

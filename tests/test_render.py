@@ -252,4 +252,3 @@ def test_on_a_grey_page_a_ring_as_dark_as_a_pen_is_not_a_stamp(templates):
         readings[level] = read_signature(page(grey), f, color=False)
     assert readings[170].stamped
     assert readings[40].stamp_score >= 0.5 and not readings[40].stamped
-

@@ -154,7 +154,8 @@ def test_the_print_does_not_place_a_sheet_the_outline_did_not_find(templates, co
     from pipeline.ocr.by_print import place_by_print
 
     template = templates.get("KIM-02")
-    page = np.float32([[0, 0], [210, 0], [210, 297], [0, 297]])
+    w, h = template.page.width, template.page.height
+    page = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
 
     def outline(quad: np.ndarray) -> np.ndarray:  # the homography an outline at `quad` gives
         return cv2.getPerspectiveTransform(page, np.float32(quad))
@@ -167,6 +168,6 @@ def test_the_print_does_not_place_a_sheet_the_outline_did_not_find(templates, co
     assert place_by_print(complaint_photo.image, template, outline(away)) is None
     # An outline around this sheet and another beside it holds this sheet's centre, but its
     # own centre lies off this sheet: the patch two touching sheets make.
-    patch = np.float32([[0, 0], [440, 0], [440, 297], [0, 297]])  # this sheet and one beside it
+    patch = np.float32([[0, 0], [2 * w + 20, 0], [2 * w + 20, h], [0, h]])  # this sheet and one beside it
     both = cv2.perspectiveTransform(patch[None], outline(truth))[0]
     assert place_by_print(complaint_photo.image, template, outline(both)) is None

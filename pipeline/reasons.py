@@ -128,7 +128,7 @@ MESSAGES: dict[ReasonCode, str] = {
     ReasonCode.PREPRINT_MISMATCH: "Isian \"{label}\" tertulis \"{read}\", tetapi formulir ini "
     "dicetak khusus untuk {printed}.",
     ReasonCode.SIGNATURE_MISSING: "Tanda tangan {label} tidak ditemukan.",
-    ReasonCode.SIGNATURE_UNCERTAIN: "Tanda tangan {label} kurang jelas; mohon periksa.",
+    ReasonCode.SIGNATURE_UNCERTAIN: "{what} {label} kurang jelas; mohon periksa.",
     ReasonCode.STAMP_MISSING: "Cap/stempel {label} tidak ditemukan.",
     ReasonCode.ROUTE_UNDECIDED: "SKPD tujuan belum dapat ditentukan ({detail}).",
     ReasonCode.CATEGORY_MISMATCH: "Kategori yang dicentang \"{ticked}\", tetapi isi pengaduan lebih "

@@ -466,11 +466,12 @@ def signature_check(f: FormField, reading: SignatureReading) -> tuple[SignatureC
     if f.required and not reading.signed:
         reasons.append(_reason(ReasonCode.SIGNATURE_MISSING, f))
     elif f.required and reading.confidence < SIGNATURE_MIN_CONFIDENCE:
-        reasons.append(_reason(ReasonCode.SIGNATURE_UNCERTAIN, f))
+        reasons.append(_reason(ReasonCode.SIGNATURE_UNCERTAIN, f, what="Tanda tangan"))
     if f.required and f.stamp and reading.signed and not reading.stamped:
         reasons.append(_reason(ReasonCode.STAMP_MISSING, f))
     elif f.required and f.stamp and reading.stamp_confidence < STAMP_MIN_CONFIDENCE:
-        reasons.append(_reason(ReasonCode.SIGNATURE_UNCERTAIN, f))
+        # A ring scored near the bar: the reviewer should look at the stamp, not the signature.
+        reasons.append(_reason(ReasonCode.SIGNATURE_UNCERTAIN, f, what="Cap/stempel"))
     return check, reasons
 
 

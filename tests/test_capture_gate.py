@@ -183,3 +183,32 @@ def test_the_resolution_quoted_to_the_sender_is_rounded_down_so_a_shortfall_neve
         checked = check_capture(record, template, PageQuality(px_per_mm=px_per_mm, edge_mm=0.2, glare_share=0.0,
                                                               cut_fields=()))
         assert shown in checked.notes[0].message, checked.notes[0].message
+
+
+def test_nothing_read_on_a_sheet_far_too_small_passes_as_sure(templates):
+    """Under 2.2 px per mm (a thumbnail sent on) no reading was ever measured, so a value read
+    there, however sure the readers were, waits for a reviewer, who is told why."""
+    from pipeline.extract.capture import check_capture
+    from pipeline.ocr.quality import SECOND_READING_PX_PER_MM, PageQuality
+    from pipeline.record import ChoiceValue, FieldValue, FormRecord
+
+    template = templates.get("KIM-02")
+    written = next(f for f in template.fields if f.type.is_written)
+    choice = next(f for f in template.fields if f.type.is_choice)
+    option = choice.options[0].value
+    record = FormRecord(source=SOURCE, fields=(
+        FieldValue(name=written.name, type=written.type.value, value="16", confidence=0.99, box=written.box),),
+        choices=(ChoiceValue(name=choice.name, type=choice.type.value, selected=(option,), fills={option: 0.6},
+                             confidence=0.99, box=choice.outline),))
+
+    def at(px_per_mm: float) -> FormRecord:
+        return check_capture(record, template, PageQuality(px_per_mm=px_per_mm, edge_mm=0.2, glare_share=0.0,
+                                                           cut_fields=()))
+
+    somewhat = at(SECOND_READING_PX_PER_MM)  # two forms in one chat photo: measured, confidence decides
+    assert not somewhat.fields[0].needs_review and not somewhat.choices[0].needs_review
+    far = at(1.0)
+    for item, label in ((far.fields[0], written.label), (far.choices[0], choice.label)):
+        assert item.needs_review and [r.code for r in item.reasons] == [ReasonCode.CAPTURE_LOW_RES]
+        assert f"1,0 piksel per mm; {label} tidak dapat dipastikan" in item.reasons[0].message
+    assert far.fields[0].value == "16"  # offered to the reviewer, not thrown away

@@ -311,3 +311,24 @@ def test_two_forms_without_marks_that_touch_are_found_by_their_print(templates, 
     for r in records:
         assert ReasonCode.FORM_UNMARKED in [x.code for x in r.all_reasons()]
         assert r.status is Status.NEEDS_REVIEW
+
+
+@pytest.mark.parametrize("dpi, coarse", [(63, True), (72, True), (100, False), (150, False)])
+def test_a_coarse_sheet_is_enlarged_with_steeper_edges_and_a_fine_one_as_before(templates, dpi, coarse):
+    """Under 3 px per mm (two forms in one chat photo) a sheet is enlarged about three times onto
+    the page grid; bilinear resampling would leave each stroke's edge a wide ramp
+    (read.COARSE_INTERPOLATION)."""
+    import cv2
+
+    from pipeline.ocr.marks import straighten
+    from pipeline.ocr.quality import edge_width
+    from pipeline.ocr.read import PX_PER_MM, read_page
+    image = blank_scan(templates, "KIM-01", dpi=dpi)
+    reading = read_page(image, templates)
+    assert reading.quality.coarse is coarse
+    read = edge_width(cv2.cvtColor(reading.page.rgb, cv2.COLOR_BGR2GRAY))
+    bilinear = edge_width(cv2.cvtColor(straighten(image, reading.location, PX_PER_MM), cv2.COLOR_BGR2GRAY))
+    if coarse:
+        assert read < 0.97 * bilinear
+    else:
+        assert read == pytest.approx(bilinear)

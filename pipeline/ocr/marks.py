@@ -207,11 +207,12 @@ def page_centre(location: PageLocation) -> np.ndarray:
     return cv2.perspectiveTransform(centre, location.homography).reshape(2)
 
 
-def straighten(image: np.ndarray, location: PageLocation, px_per_mm: float) -> np.ndarray:
+def straighten(image: np.ndarray, location: PageLocation, px_per_mm: float,
+               interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
     """The form resampled onto the template's own grid: pixel (u, v) is mm (u, v) / px_per_mm."""
     page = location.template.page
     size = (int(round(page.width * px_per_mm)), int(round(page.height * px_per_mm)))
     out_to_mm = np.diag([1 / px_per_mm, 1 / px_per_mm, 1.0])
     out_to_image = location.homography @ out_to_mm
-    return cv2.warpPerspective(image, out_to_image, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+    return cv2.warpPerspective(image, out_to_image, size, flags=interpolation | cv2.WARP_INVERSE_MAP,
                                borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))

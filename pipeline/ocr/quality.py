@@ -109,6 +109,12 @@ class PageQuality:
         return (set(self.problems) <= {"low_res"}) and self.px_per_mm >= SECOND_READING_PX_PER_MM
 
     @property
+    def far_too_small(self) -> bool:
+        """Under SECOND_READING_PX_PER_MM, where no reading was ever measured: nothing read there
+        is accepted without a reviewer (extract/capture.py)."""
+        return self.px_per_mm < SECOND_READING_PX_PER_MM
+
+    @property
     def empty_text_is_blank(self) -> bool:
         """Whether a text box that looks empty is a sure blank (extract/capture.py): yes unless the
         photo is blurred or too small, but still yes on a sheet whose only fault is being
@@ -170,7 +176,9 @@ def is_blank(rgb: np.ndarray) -> bool:
             and float(np.count_nonzero(flat < FAINT_LEVEL)) / flat.size < BLANK_FAINT_SHARE)
 
 
-def _photo_px_per_mm(homography: np.ndarray, template: Template) -> float:
+def photo_px_per_mm(homography: np.ndarray, template: Template) -> float:
+    """Photo pixels per millimetre of paper, the lower of the two axes (the page's mean edge
+    lengths; a tilted phone makes one side longer than the other)."""
     w, h = template.page.width, template.page.height
     corners = np.array([[[0, 0]], [[w, 0]], [[w, h]], [[0, h]]], dtype=np.float64)
     p = cv2.perspectiveTransform(corners, homography).reshape(-1, 2)
@@ -284,7 +292,7 @@ def assess_page(homography: np.ndarray, template: Template, frame: tuple[int, in
     paper = float(np.percentile(raw[inside], 90)) if inside.any() else 0.0
     glare_share, glare_fields = _glare(page_rgb, printed, in_frame, px_per_mm, template, marked)
     return PageQuality(
-        px_per_mm=_photo_px_per_mm(homography, template),
+        px_per_mm=photo_px_per_mm(homography, template),
         edge_mm=edge_width(gray) / px_per_mm,
         glare_share=glare_share,
         cut_fields=_cut_fields(homography, template, frame),

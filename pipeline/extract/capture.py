@@ -8,7 +8,8 @@ field's confidence cannot know are flagged on the field itself: on a photo flagg
 a field under a washed-out spot may have lost its writing with the print (a name read as its
 first two letters), and on a blurred or low-resolution photo faint writing can fall below the
 ink measure, so a box that looks empty is not a sure blank (a text box on a sheet only somewhat
-small is: PageQuality.empty_text_is_blank; a tick box there is not).
+small is: PageQuality.empty_text_is_blank; a tick box there is not). On a sheet far too small
+(PageQuality.far_too_small) nothing read passes as sure.
 """
 
 from __future__ import annotations

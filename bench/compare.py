@@ -1,0 +1,77 @@
+"""What moved between two runs of the intake benchmarks: the committed JSON of a revision against
+the files in bench/ now (after a re-run), set by set.
+
+    python -m bench.compare [--base HEAD] [--all]
+
+For each intake set (results.json, hard.json, and the `make bench-more` sets) it prints the speed
+of both runs and every headline figure that changed: typed and handwriting-like acceptance per
+capture style, wrong accepted values, identity, checkboxes, signatures, stamps, routing and
+unsafe routes. `--all` prints unchanged figures too. Nothing is re-run: run `make bench` /
+`make bench-more` first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+SETS = ("results", "hard", "curl-s2041", "hard-s2031", "hard-s2033", "hard-s2035", "pair-s2043", "pair-s2045",
+        "pair-s2049", "pairunm-s2047")
+FIGURES = (
+    ("chat+typed", "fields_accepted_share"), ("phone+typed", "fields_accepted_share"),
+    ("scan+typed", "fields_accepted_share"), ("chat+handwriting", "fields_accepted_share"),
+    ("fill=handwriting", "fields_accepted_share"), ("chat+typed", "accepted_fields_wrong"),
+    ("all", "accepted_fields_wrong"), ("all", "identity_read"), ("all", "checkbox_accuracy"),
+    ("all", "signature_precision"), ("all", "signature_recall"), ("all", "stamp_precision"),
+    ("capture=chat", "stamp_recall"), ("all", "stamp_recall"), ("all", "forms_routed_without_review"),
+    ("all", "unsafe_routes"),
+)
+
+
+def _committed(base: str, name: str) -> dict[str, Any] | None:
+    shown = subprocess.run(["git", "show", f"{base}:bench/{name}.json"], capture_output=True, text=True,
+                           cwd=HERE.parent)
+    return json.loads(shown.stdout) if shown.returncode == 0 else None
+
+
+def _speed(run: dict[str, Any]) -> str:
+    speed = run.get("speed", {})
+    ratio = speed.get("speedup_vs_baseline")
+    return (f"{speed.get('pages_per_minute')} pages/min, median {speed.get('seconds_per_page_median')} s"
+            + (f", {ratio}x the plain tesseract pass" if ratio is not None else "")
+            + f", peak RSS {speed.get('peak_rss_mb_flow_process')} MB")
+
+
+def changes(before: dict[str, Any], after: dict[str, Any], everything: bool = False) -> list[str]:
+    """One line per headline figure that differs (or every one, with `everything`)."""
+    lines = []
+    for part, figure in FIGURES:
+        old = before.get("accuracy", {}).get(part, {}).get(figure)
+        new = after.get("accuracy", {}).get(part, {}).get(figure)
+        if everything or old != new:
+            lines.append(f"  {part} {figure}: {old} -> {new}")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", default="HEAD", help="the revision whose committed results to compare with")
+    parser.add_argument("--all", action="store_true", help="print unchanged figures too")
+    args = parser.parse_args()
+    for name in SETS:
+        path = HERE / f"{name}.json"
+        before = _committed(args.base, name)
+        if before is None or not path.is_file():
+            print(f"{name}: not in {args.base if before is None else 'bench/'}")
+            continue
+        after = json.loads(path.read_text(encoding="utf-8"))
+        print(f"{name}: {_speed(before)} -> {_speed(after)}")
+        print("\n".join(changes(before, after, args.all)) or "  every figure as before")
+
+
+if __name__ == "__main__":
+    main()

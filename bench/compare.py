@@ -3,10 +3,11 @@ the files in bench/ now (after a re-run), set by set.
 
     python -m bench.compare [--base HEAD] [--all]
 
-For each intake set (results.json, hard.json, and the `make bench-more` sets) it prints the speed
-of both runs and every headline figure that changed: typed and handwriting-like acceptance per
-capture style, wrong accepted values, identity, checkboxes, signatures, stamps, routing and
-unsafe routes. `--all` prints unchanged figures too. Nothing is re-run: run `make bench` /
+For each intake set in bench/ (every JSON with an accuracy table: results.json, hard.json and
+the `make bench-more` sets) it prints the speed of both runs and every headline figure that
+changed: typed and handwriting-like acceptance per capture style, wrong accepted values,
+identity, checkboxes, signatures, stamps, routing and unsafe routes. `--all` prints unchanged
+figures too. Nothing is re-run: run `make bench` /
 `make bench-more` first.
 """
 
@@ -19,8 +20,6 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).parent
-SETS = ("results", "hard", "curl-s2041", "hard-s2031", "hard-s2033", "hard-s2035", "pair-s2043", "pair-s2045",
-        "pair-s2049", "pairunm-s2047")
 FIGURES = (
     ("chat+typed", "fields_accepted_share"), ("phone+typed", "fields_accepted_share"),
     ("scan+typed", "fields_accepted_share"), ("chat+handwriting", "fields_accepted_share"),
@@ -62,13 +61,15 @@ def main() -> None:
     parser.add_argument("--base", default="HEAD", help="the revision whose committed results to compare with")
     parser.add_argument("--all", action="store_true", help="print unchanged figures too")
     args = parser.parse_args()
-    for name in SETS:
-        path = HERE / f"{name}.json"
-        before = _committed(args.base, name)
-        if before is None or not path.is_file():
-            print(f"{name}: not in {args.base if before is None else 'bench/'}")
-            continue
+    for path in sorted(HERE.glob("*.json")):
         after = json.loads(path.read_text(encoding="utf-8"))
+        if "accuracy" not in after:
+            continue  # geometry, identity, classify: not intake sets
+        name = path.stem
+        before = _committed(args.base, name)
+        if before is None:
+            print(f"{name}: not in {args.base}")
+            continue
         print(f"{name}: {_speed(before)} -> {_speed(after)}")
         print("\n".join(changes(before, after, args.all)) or "  every figure as before")
 

@@ -148,6 +148,8 @@ def test_words_that_begin_with_o_are_not_suspected(text):
      "Mohon dipasang rambu di sepanjang tepi anjir"),
     ("Sementara juran orang tua tetap diminta",  # an i read as j
      "Sementara iuran orang tua tetap diminta"),
+    ("Mohon proses penjemihan air di instalasi PDAM diperiksa",  # rn read as m in an affixed word
+     "Mohon proses penjernihan air di instalasi PDAM diperiksa"),
 ])
 def test_a_word_a_slip_away_from_a_much_commoner_one_holds_the_paragraph(gazetteer, read, likelier):
     template = default_templates().get("KIM-02")
@@ -188,6 +190,9 @@ def test_a_one_line_place_or_activity_with_a_likely_slip_is_held(gazetteer, fiel
     "Ujung Jalan Rabat Beton Dusun II",  # a domain word the national list lacks
     "Peluncuran Posbindu PTM Desa Damsari",  # a listed abbreviation, though "stm" is commoner
     "Mohon kartu KKS segera dibagikan",  # likewise, though "kas" is a common word
+    "Mohon proses penjernihan air diperiksa",  # an affixed word neither list has, of a known root
+    "Lubang jalan sudah ditambal tetapi sambungannya lepas lagi",
+    "Dilaporkan oleh Pak Jumberi",  # a capitalised word the lists lack is likelier a name
 ])
 def test_ordinary_prose_raises_no_doubt(gazetteer, text):
     from pipeline.extract.plausible import likelier_text
@@ -261,3 +266,12 @@ def test_a_doubled_i_in_a_persons_name_is_offered_as_li_and_the_name_held(gazett
     value = written_value(f, _field_text(f.name, "Eriiana Maryam"), False, gazetteer)
     assert value.needs_review and value.candidates == ("Erliana Maryam",)
     assert not written_value(f, _field_text(f.name, "Erliana Maryam"), False, gazetteer).candidates
+
+
+def test_an_affixed_slip_needs_a_word_and_root_no_list_knows():
+    from pipeline.extract.plausible import affixed_slip, root
+
+    assert root("penjernihan") == "jernih" and root("memperbaiki") == "baik"
+    assert affixed_slip("penjemihan") == "penjernihan"  # rn read as m; "jemih" is no root
+    assert affixed_slip("penjernihan") is None  # its root is known
+    assert affixed_slip("serobot") is None  # no slip of it is an affixed word of a common root

@@ -384,6 +384,9 @@ def rates(c: dict[str, int]) -> dict[str, float | int | None]:
         "fields_accepted_share": ratio("fields_accepted", "fields"),
         "accepted_field_exact_match": ratio("fields_accepted_correct", "fields_accepted"),
         "accepted_fields_wrong": c.get("fields_accepted_wrong", 0),
+        # the counts behind the two ratios above, so that "1 wrong of N accepted" can be quoted
+        "fields": c.get("fields", 0),
+        "fields_accepted": c.get("fields_accepted", 0),
         "checkbox_accuracy": ratio("boxes_correct", "boxes"),
         "forms_routed_without_review": ratio("routed", "pages"),
         "forms_that_should_route": round(1 - c.get("expected_review", 0) / c["pages"], 4) if c.get("pages") else None,

@@ -18,8 +18,8 @@ from typing import Any
 
 HERE = Path(__file__).parent
 CAPTURES = ("scan", "phone", "chat")
-HEADER = ("| set | pages | identity | typed accepted: scan / phone / chat | handwriting accepted "
-          "| highest error among accepted | checkboxes | signatures P / R | unmarked by title | unsafe routes |")
+COLUMNS = ("set", "pages", "identity", "typed accepted: scan / phone / chat", "handwriting accepted",
+           "highest error among accepted", "checkboxes", "signatures P / R", "unmarked by title", "unsafe routes")
 
 
 def _pct(share: float | None) -> str:
@@ -61,7 +61,7 @@ def row(name: str, run: dict[str, Any]) -> str:
 
 
 def table(runs: dict[str, dict[str, Any]]) -> str:
-    return "\n".join([HEADER, "|" + "---|" * HEADER.count(" | ") + "---|",
+    return "\n".join(["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS),
                       *(row(name, run) for name, run in runs.items())])
 
 

@@ -172,17 +172,13 @@ def likelier(word: str, names: frozenset[str] = frozenset()) -> str | None:
 # texts it doubted one, "sempadan" (now a local word), as "pempadan". On six training seeds
 # (pairs 4091, 4093, 4095, pairs with unmarked forms 4107, standard 4109, hard 4103; 1628 accepted
 # free-text values, 3 wrong) it held one right value ("sempadan") and none of the wrong ones.
-def root(word: str) -> str:
-    """The root of an Indonesian word, affixes stripped by the Snowball stemmer ("penjernihan" ->
-    "jernih"). Rule-based, so a misread word gets a root of letters too ("penjemihan" -> "jemih")."""
-    return _root(word)
-
-
 _STEMMERS = threading.local()  # a Snowball stemmer keeps state between calls: one per thread
 
 
 @lru_cache(maxsize=65536)
-def _root(word: str) -> str:
+def root(word: str) -> str:
+    """The root of an Indonesian word, affixes stripped by the Snowball stemmer ("penjernihan" ->
+    "jernih"). Rule-based, so a misread word gets a root of letters too ("penjemihan" -> "jemih")."""
     if not hasattr(_STEMMERS, "id"):
         _STEMMERS.id = snowballstemmer.stemmer("indonesian")
     return _STEMMERS.id.stemWord(word)

@@ -12,7 +12,12 @@ from pipeline.extract.numbers import parse_count, spell
     ("pkk desa sungai tunjang", "PKK Desa Sungai Tunjang"), ("SDN 2 SUNGAI LUMBAH", "SDN 2 Sungai Lumbah"),
     ("MAJELIS TAKLIM AL-IKHLAS", "Majelis Taklim Al-Ikhlas"), ("karang taruna rt 03", "Karang Taruna RT 03"),
     ("Muhammad_Rizki~", "Muhammad Rizki"), ("GAPOKTAN TANI MAJU", "GAPOKTAN Tani Maju"),
-    ("Nurul 'Aini", "Nurul 'aini"), ("123", None), ("", None), ("||", None),
+    ("Nurul 'Aini", "Nurul 'Aini"), ("123", None), ("", None), ("||", None),
+    ("Panitia Hari Besar Islam (PHBI)", "Panitia Hari Besar Islam (PHBI)"),
+    ("PANITIA HARI BESAR ISLAM (PHBI)", "Panitia Hari Besar Islam (PHBI)"), ("panitia (phbi)", "Panitia (PHBI)"),
+    ("Fatayat NU Sungai Tunjang", "Fatayat NU Sungai Tunjang"), ("KUB Nelayan", "KUB Nelayan"),
+    ("Kelompok Tani BERKAH Jaya", "Kelompok Tani Berkah Jaya"), ("Posyandu ASRI", "Posyandu ASRI"), ("Muhammad ARSYADI", "Muhammad Arsyadi"),
+    ("Siti (ibu rt)", "Siti (Ibu RT)"), ("()", None),
 ])
 def test_names(written, expected):
     assert clean_name(written).value == expected

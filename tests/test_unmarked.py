@@ -171,3 +171,23 @@ def test_the_print_does_not_place_a_sheet_the_outline_did_not_find(templates, co
     patch = np.float32([[0, 0], [2 * w + 20, 0], [2 * w + 20, h], [0, h]])  # this sheet and one beside it
     both = cv2.perspectiveTransform(patch[None], outline(truth))[0]
     assert place_by_print(complaint_photo.image, template, outline(both)) is None
+
+
+def _shadow_across_heading(photo, factor: float = 0.6, softness_px: float = 15.0) -> np.ndarray:
+    """The photo with a shadow whose edge crosses the sheet's top edge at its middle."""
+    import cv2
+
+    image = photo.image
+    corners = np.asarray(photo.page_corners, dtype=np.float32)
+    rows, cols = np.mgrid[0:image.shape[0], 0:image.shape[1]]
+    middle, along = (corners[0] + corners[1]) / 2, corners[1] - corners[0]
+    shade = ((cols - middle[0]) * along[0] + (rows - middle[1]) * along[1] < 0).astype(np.float32)
+    shade = cv2.GaussianBlur(shade, (0, 0), softness_px)
+    return (image * (1 - (1 - factor) * shade[..., None])).clip(0, 255).astype(np.uint8)
+
+
+def test_a_title_half_in_shadow_is_still_read(templates, complaint_photo):
+    # Tesseract thresholds the heading as a whole: with a shadow's edge across it, a legible
+    # title was read "FOR IK" until the band's lighting was flattened first.
+    found = title_location(_shadow_across_heading(complaint_photo), templates)
+    assert found is not None and found.template.id == "KIM-02"

@@ -17,6 +17,7 @@ from pipeline.forms.registry import TemplateSet
 from pipeline.forms.template import Template
 from pipeline.geometry import reading_order
 from pipeline.ocr.blank import printed_mask
+from pipeline.ocr.clean import flatten_lighting
 from pipeline.ocr.tesseract import Word, read_words
 
 WORK_LONG_SIDE = 1000  # px: enough to find a sheet's edges, cheap to threshold
@@ -152,12 +153,15 @@ def _homographies(corners: np.ndarray, template: Template) -> list[np.ndarray]:
 
 
 def _title_band(image: np.ndarray, homography: np.ndarray, template: Template) -> np.ndarray:
+    """The heading band, grey, its lighting flattened: tesseract's own global threshold loses a
+    title that a shadow's edge crosses (a legible heading read as "FOR IK")."""
     top, bottom = TITLE_BAND_MM
     size = (int(template.page.width * TITLE_PX_PER_MM), int((bottom - top) * TITLE_PX_PER_MM))
     band_to_mm = np.array([[1 / TITLE_PX_PER_MM, 0, 0], [0, 1 / TITLE_PX_PER_MM, top], [0, 0, 1]])
-    return cv2.warpPerspective(image, homography @ band_to_mm, size,
-                               flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
-                               borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    band = cv2.warpPerspective(gray, homography @ band_to_mm, size, flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+    return flatten_lighting(band, TITLE_PX_PER_MM)
 
 
 def _lines(words: list[Word]) -> list[str]:

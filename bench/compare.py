@@ -6,7 +6,9 @@ the files in bench/ now (after a re-run), set by set.
 For each intake set in bench/ (every JSON with an accuracy table: results.json, hard.json and
 the `make bench-more` sets) it prints the speed of both runs and every headline figure that
 changed: typed and handwriting-like acceptance per capture style, wrong accepted values,
-identity, checkboxes, signatures, stamps, routing and unsafe routes. `--all` prints unchanged
+identity, checkboxes, signatures, stamps, routing and unsafe routes, and for forms without
+marks how many were named by title, had their serial read, were routed or failed, and how many
+of the values shown to the reviewer were right. `--all` prints unchanged
 figures too. Nothing is re-run: run `make bench` /
 `make bench-more` first.
 """
@@ -29,6 +31,8 @@ FIGURES = (
     ("capture=chat", "stamp_recall"), ("all", "stamp_recall"), ("all", "forms_routed_without_review"),
     ("all", "unsafe_routes"),
 )
+UNMARKED = ("pages", "identified_by_title", "serial_read", "routed", "failed", "values_typed",
+            "values_typed_right", "values_handwriting", "values_handwriting_right")
 
 
 def _committed(base: str, name: str) -> dict[str, Any] | None:
@@ -53,6 +57,11 @@ def changes(before: dict[str, Any], after: dict[str, Any], everything: bool = Fa
         new = after.get("accuracy", {}).get(part, {}).get(figure)
         if everything or old != new:
             lines.append(f"  {part} {figure}: {old} -> {new}")
+    if before.get("unmarked") or after.get("unmarked"):
+        for figure in UNMARKED:
+            old, new = before.get("unmarked", {}).get(figure), after.get("unmarked", {}).get(figure)
+            if everything or old != new:
+                lines.append(f"  unmarked {figure}: {old} -> {new}")
     return lines
 
 

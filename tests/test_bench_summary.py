@@ -28,3 +28,12 @@ def test_a_row_gives_every_capture_style_and_leaves_a_missing_one_blank():
     line = row("pairunm-s2047", _run(accepted_fields_wrong=0, fields_accepted=97))
     assert "| 99.7 % |" in line and "99.0 % / - / 83.6 %" in line and "43.5 %" in line
     assert "35 of 36" in line and line.endswith("| 0 |")
+
+
+def test_compare_names_a_change_in_forms_without_marks():
+    from bench.compare import changes
+
+    before, after = _run(), _run()
+    after["unmarked"] = {"pages": 36, "identified_by_title": 36}
+    assert changes(before, after) == ["  unmarked identified_by_title: 35 -> 36"]
+    assert changes(before, before) == []

@@ -9,7 +9,7 @@ photo's keypoints inside the sheet found are set aside, and the next sheet is lo
 the rest. The homography places the whole sheet, turned any way, from its print, not its edges.
 
 On the 15 photos of two unmarked forms in `bench/pairunm-s2047` (8 of them touching) it found
-both sheets of every photo with 104-446 agreeing keypoints each, and on the 6 single unmarked
+both sheets of every photo with 104-446 agreeing keypoints each (4000 kept then: FEATURES), and on the 6 single unmarked
 scans one sheet each (as on the 75 single unmarked photos of the four hard sets). A third
 sheet (none was there) came up once with 31 keypoints: MIN_INLIERS is 60. A fit must also
 look like a sheet seen by a camera: not mirrored, in front of it, of a plausible size, and not

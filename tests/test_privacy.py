@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from pipeline.geometry import Box
-from pipeline.record import ChoiceValue, FieldValue, FormRecord, Identity, SourceRef
+from pipeline.record import ChoiceValue, FieldValue, FormRecord, Identity, Reason, SourceRef
 from pipeline.report.export import flat_row, nested_row
 from pipeline.report.privacy import WITHHELD, Audience, mask_nik, mask_phone
 
@@ -68,3 +68,29 @@ def test_the_page_picture_hides_what_the_values_hide(templates):
     assert not dark(withheld, "uraian")
     reviewer = redact_page(blank.copy(), complaint(True), template, Audience.REVIEWER, PX_PER_MM)
     assert not dark(reviewer, "pelapor_nik") and not dark(reviewer, "pelapor_nama")
+
+
+def _with_reasons(record: FormRecord) -> FormRecord:
+    from pipeline.reasons import ReasonCode
+
+    said = {"pelapor_nik": "Isian \"NIK\": angka kurang jelas; pembaca pertama membaca 6304014703900001, "
+                           "pembaca kedua 6304014703900007",
+            "pelapor_nama": "Isian \"Nama lengkap pelapor\" terbaca \"Siti Rahmah\", tetapi kurang jelas",
+            "uraian": "Isian \"Uraian pengaduan\" kurang jelas"}
+    fields = tuple(fv.model_copy(update={"needs_review": True, "reasons": (Reason(
+        code=ReasonCode.DIGITS_DISAGREE if fv.name == "pelapor_nik" else ReasonCode.FIELD_LOW_CONFIDENCE,
+        field=fv.name, message=said[fv.name]),)}) if fv.name in said else fv for fv in record.fields)
+    return record.model_copy(update={"fields": fields})
+
+
+def test_a_reason_quoting_what_was_read_is_shown_as_its_label_to_whom_the_field_is_hidden(templates):
+    public = flat_row(nested_row(_with_reasons(complaint(False)), templates, Audience.PUBLIC))
+    assert "4703" not in public["reasons"] and 'Isian "NIK": Angka terbaca berbeda' in public["reasons"]
+    assert "Siti Rahmah" in public["reasons"]  # a name is not hidden from the public ...
+    withheld = flat_row(nested_row(_with_reasons(complaint(True)), templates, Audience.PUBLIC))
+    assert "Siti" not in withheld["reasons"] and "4703" not in withheld["reasons"]  # ... unless withheld
+    assert "Uraian pengaduan" in withheld["reasons"]
+    owner = flat_row(nested_row(_with_reasons(complaint(False)), templates, Audience.OWNER))
+    assert "6304014703900001" in owner["reasons"]  # the unit that must act reads the NIK in full
+    reviewer = flat_row(nested_row(_with_reasons(complaint(True)), templates, Audience.REVIEWER))
+    assert "6304014703900001" in reviewer["reasons"] and "Siti Rahmah" in reviewer["reasons"]

@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.forms.registry import TemplateSet
-from pipeline.record import STATUS_LABELS, FormRecord
-from pipeline.report.privacy import Audience, is_confidential, shown_value
+from pipeline.forms.template import Template
+from pipeline.reasons import LABELS
+from pipeline.record import STATUS_LABELS, FormRecord, Reason
+from pipeline.report.privacy import Audience, is_confidential, is_hidden, shown_value
 
 SCHEMA_VERSION = 1
 
@@ -53,10 +55,23 @@ def nested_row(record: FormRecord, templates: TemplateSet, audience: Audience,
                                       "required": sc.required, "confidence": sc.confidence,
                                       "confirmed_by": sc.confirmed_by}
     row["routes"] = [{"target": r.target, "kind": r.kind.value, "rule": r.rule} for r in record.routes]
-    row["reasons"] = [{"code": r.code.value, "field": r.field, "message": r.message}
+    row["reasons"] = [{"code": r.code.value, "field": r.field, "message": _message(r, record, template, audience)}
                       for r in record.all_reasons()]
     row["notes"] = [{"code": r.code.value, "message": r.message} for r in record.notes]
     return row
+
+
+def _message(reason: Reason, record: FormRecord, template: Template | None, audience: Audience) -> str:
+    """The reason as this audience may read it: a reason about a field it may not read in full
+    quotes what was read there ("pembaca pertama membaca 6304..."), so it gets the short label."""
+    if template is None or reason.field is None or audience is Audience.REVIEWER:
+        return reason.message
+    try:
+        hidden = is_hidden(record, template, reason.field, audience)
+        label = template.field(reason.field).label
+    except KeyError:  # a reason about something that is not a field of the form
+        return reason.message
+    return f'Isian "{label}": {LABELS.get(reason.code, reason.code.value)}' if hidden else reason.message
 
 
 def flat_row(nested: dict[str, Any]) -> dict[str, Any]:

@@ -66,8 +66,8 @@ bench: setup
 # first run after it; ~4 min each), and one where half the photos, of one form or two, show
 # forms without marks (pairunm-s2047); pair-s2049 was made after the rules of the session that
 # added it and first run with them. Results are written beside the committed ones: 2031's misreads were studied once (they led to two doubts in plausible.py and
-# spelling.py), and its one form without marks not named by its title once (the heading's lighting is
-# flattened since: outline.py), 2033's once too (the word floor, the RT 9 doubt); 2035 was first run with the
+# spelling.py), and its one form without marks left unnamed by title once (it led to flattening the
+# heading's lighting in outline.py); 2033's once too (the word floor, the RT 9 doubt); 2035 was first run with the
 # reader as of the session that added it, and nothing was changed for what it showed.
 bench-more: setup
 	$(PY) -m bench.intake --hard --pages 400 --seed 2031 --name hard-s2031

@@ -74,6 +74,16 @@ MIN_FIT_RATIO = 1.15
 # fitted by it (the longest real smear found: 15 px).
 MAX_LENGTH_PX = LENGTHS_PX[-1] - 1
 NOISE_TO_SIGNAL = 0.01
+# Tried and not kept: a gentler 0.04 on coarse sheets only (quality.COARSE_PX_PER_MM: two forms
+# in one chat-forwarded photo, enlarged three times onto the page grid). On four training sets
+# of such photos, all smeared (seeds 4201-4207 of `python -m bench.shaken`), typed values
+# accepted on smeared coarse sheets went 500 -> 568, 1 wrong either way (on 4201 0.01 let 80
+# through, 0.02 86, 0.04 99, 0.08 91, 0.16 40). But the two readers then read nearly one image
+# (the check's own restoration is 0.05), and on bench set 2047 both read "Rablah" for Rabiah:
+# chat-forwarded typed values accepted 83.6 -> 87.1 %, 1 of 101 wrong. With the check reading the
+# coarse photo as taken, 523 went through on training, 1 wrong (another value); a gentler
+# check (0.2) agreed on fewer than before (73 of 125 on 4201). A name has no word list to catch
+# an i read as l, so neither was kept.
 # The second reader (ocr/read.py `second_reading`) is shown a restoration of its own, held back
 # five times harder: fewer ringing edges, softer letters, so its slips differ from the first
 # reader's. Read from the photo as taken, as before, it agreed on 201 of 269 held typed values

@@ -85,9 +85,9 @@ NOISE_TO_SIGNAL = 0.01
 # check (0.2) agreed on fewer than before (73 of 125 on 4201). A name has no word list to catch
 # an i read as l, so neither was kept. Nor the gentler restoration for combs and place names
 # only (checked by the digit network and the gazetteer): 555 through, 2 wrong, for the digit
-# readers then agreed more, the page's writing looked more legible (build.writing_agreement)
-# and its free text was trusted more ("Rehmani" for Rahmani, a name). The confidence model was
-# fitted on pages restored at 0.01; a gentler restoration would need it refitted too.
+# readers then agreed more, the page passed as legibly written (build.writing_agreement, the
+# bar build.SECOND_READING_AGREEMENT) and a name was let through on the two readers' agreement
+# ("Rehmani" for Rahmani). Both misreads got past that agreement rule, not the confidence model.
 # The second reader (ocr/read.py `second_reading`) is shown a restoration of its own, held back
 # five times harder: fewer ringing edges, softer letters, so its slips differ from the first
 # reader's. Read from the photo as taken, as before, it agreed on 201 of 269 held typed values

@@ -84,10 +84,10 @@ NOISE_TO_SIGNAL = 0.01
 # coarse photo as taken, 523 went through on training, 1 wrong (another value); reading the
 # 0.01 restoration, 540, 1 wrong ("Dasa" for Desa); a gentler check (0.2) agreed on fewer than
 # before (73 of 125 on 4201). A name has no word list to catch an i read as l, nor "Dasa" a
-# doubt, so none was kept. Nor the gentler restoration for combs and place names
-# only (checked by the digit network and the gazetteer): 555 through, 2 wrong, for the digit
-# readers then agreed more, the page passed as legibly written (build.writing_agreement, the
-# bar build.SECOND_READING_AGREEMENT) and a name was let through on the two readers' agreement
+# doubt, so none was kept. Nor the gentler restoration for combs and place names only (checked
+# by the digit network and the gazetteer): 555 through, 2 wrong, for the digit readers then
+# agreed more, the page passed as legibly written (build.writing_agreement, the bar
+# build.SECOND_READING_AGREEMENT) and a name was let through on the two readers' agreement
 # ("Rehmani" for Rahmani). Both misreads got past that agreement rule, not the confidence model.
 # The second reader (ocr/read.py `second_reading`) is shown a restoration of its own, held back
 # five times harder: fewer ringing edges, softer letters, so its slips differ from the first

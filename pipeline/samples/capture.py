@@ -488,11 +488,15 @@ def apply_camera_blur(image: np.ndarray, rng: np.random.Generator) -> tuple[np.n
         sigma = rng.uniform(0.4, 1.2)
         return gaussian_blur(image, sigma), {"blur": "defocus", "blur_sigma": sigma}
     if pick < 0.7:
-        length, angle = int(rng.integers(3, 8)), rng.uniform(0, 180)
-        kernel = line_kernel(length, angle)
-        image = cv2.filter2D(image, -1, kernel, borderType=cv2.BORDER_REFLECT)
-        return image, {"blur": "motion", "motion_length_px": length, "motion_angle_deg": angle}
+        return shake(image, rng)
     return image, {"blur": None}
+
+
+def shake(image: np.ndarray, rng: np.random.Generator, lengths: tuple[int, int] = (3, 8)) -> tuple[np.ndarray, dict]:
+    """A shaking hand: a line blur `lengths` camera pixels long (end excluded), at any angle."""
+    length, angle = int(rng.integers(*lengths)), rng.uniform(0, 180)
+    image = cv2.filter2D(image, -1, line_kernel(length, angle), borderType=cv2.BORDER_REFLECT)
+    return image, {"blur": "motion", "motion_length_px": length, "motion_angle_deg": angle}
 
 
 def apply_white_balance(image: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dict]:

@@ -6,10 +6,10 @@ few of. Not a benchmark: its seeds (4201-4207 so far) are for choosing, the benc
     python -m bench.shaken --seed 4201 [--pages 80]
 
 Generates (or reuses, under bench/work/) the set, runs the real intake flow on it, and prints
-the typed values accepted and wrong per capture style, split by what each value's evidence says:
-read from a page whose smear was undone, and from a coarse sheet (quality.COARSE_PX_PER_MM). A
-value with nothing legible carries no evidence and counts under "-" (the figures in
-ocr/motion.py were counted so).
+each value accepted wrong, and the typed values accepted and wrong per capture style, split by
+what each value's evidence says: read from a page whose smear was undone, and from a coarse
+sheet (quality.COARSE_PX_PER_MM). A value with nothing legible carries no evidence and counts
+under "-" (the figures in ocr/motion.py were counted so).
 """
 
 from __future__ import annotations
@@ -97,6 +97,9 @@ def tally(inbox: Path, records: list[Any]) -> Counter:
             counts[(*key, "values")] += 1
             counts[(*key, "accepted")] += not fv.needs_review
             counts[(*key, "wrong")] += not fv.needs_review and not ok
+            if not fv.needs_review and not ok:
+                print(f"accepted wrong ({'+'.join(key)}): {rec.source.filename} sheet {rec.source.sheet} "
+                      f"{fv.name}: {fv.value!r} for {want!r}")
     return counts
 
 

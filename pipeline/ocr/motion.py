@@ -74,7 +74,17 @@ MIN_FIT_RATIO = 1.15
 # fitted by it (the longest real smear found: 15 px).
 MAX_LENGTH_PX = LENGTHS_PX[-1] - 1
 NOISE_TO_SIGNAL = 0.01
-# Tried and not kept: a gentler 0.04 on coarse sheets only (quality.COARSE_PX_PER_MM: two forms
+# A coarse sheet (quality.COARSE_PX_PER_MM: two forms in one chat-forwarded photo, 2.2-3 px per
+# mm each) is enlarged about three times onto the page grid, so finer than a third of the grid's
+# Nyquist there is nothing of the paper, only the enlargement's ramps and the JPEG's blocks, and
+# 0.01 sharpens those too. There the restoration fades out past the photo's own Nyquist
+# (deblur.wiener `cutoff`) and is held back four times harder. On the four shaken training sets
+# (seeds 4201-4207 of `python -m bench.shaken`), typed values accepted on smeared coarse sheets
+# 80/97/149/174 (500) -> 100/121/163/204 (588), none newly wrong (the one wrong value of 4205,
+# a paragraph's "jamalirannya", was accepted before too); the fade alone at 0.01 let 93 through on
+# 4201, 2 wrong; 0.04 alone, as tried before (below), 568 with 1 wrong. Other sheets unchanged.
+COARSE_NOISE_TO_SIGNAL = 0.04
+# Tried before and not kept: a gentler 0.04 on coarse sheets only (quality.COARSE_PX_PER_MM: two forms
 # in one chat-forwarded photo, enlarged three times onto the page grid). On four training sets
 # of such photos, all smeared (seeds 4201-4207 of `python -m bench.shaken`), typed values
 # accepted on smeared coarse sheets went 500 -> 568, 1 wrong either way (on 4201 0.01 let 80
@@ -322,17 +332,24 @@ def find_smear(flat: np.ndarray, template: Template, px_per_mm: float) -> Smear 
     return Smear(length, angle, float(residual[:defocus].min()) / max(float(residual[best]), 1e-12))
 
 
+def photo_nyquist(photo_px_per_mm: float, page_px_per_mm: float) -> float:
+    """The finest detail (cycles per page-grid pixel) a photo with `photo_px_per_mm` holds once
+    enlarged onto the page grid."""
+    return 0.5 * min(1.0, photo_px_per_mm / page_px_per_mm)
+
+
 def undo_smear(flat: np.ndarray, smear: Smear, regions: list[tuple[slice, slice]],
-               noise_to_signal: float = NOISE_TO_SIGNAL) -> np.ndarray:
+               noise_to_signal: float = NOISE_TO_SIGNAL, cutoff: float | None = None) -> np.ndarray:
     """`flat` with the smear undone inside `regions` (the written fields: only the text readers
     use this page), each deconvolved with a kernel's width of its surroundings so its edges see
-    what the smear brought in. The boxes are about a third of the page."""
+    what the smear brought in. The boxes are about a third of the page. `cutoff`: see
+    deblur.wiener and COARSE_NOISE_TO_SIGNAL."""
     kernel = line_kernel(smear.length_px, smear.angle_deg)
     pad = kernel.shape[0]
     h, w = flat.shape
     out = flat.copy()
     for rows, cols in regions:
         y0, y1, x0, x1 = max(0, rows.start - pad), min(h, rows.stop + pad), max(0, cols.start - pad), min(w, cols.stop + pad)
-        sharp = wiener(flat[y0:y1, x0:x1], kernel, noise_to_signal)
+        sharp = wiener(flat[y0:y1, x0:x1], kernel, noise_to_signal, cutoff)
         out[rows, cols] = sharp[rows.start - y0:rows.stop - y0, cols.start - x0:cols.stop - x0]
     return out

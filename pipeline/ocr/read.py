@@ -21,7 +21,8 @@ from pipeline.ocr.digits import read_cells
 from pipeline.ocr.identity import find_qr_anywhere, read_qr, read_serial_digits
 from pipeline.ocr.ink import SignatureReading, is_color_page, read_signature
 from pipeline.ocr.letter_q import restore_q
-from pipeline.ocr.motion import CHECK_NOISE_TO_SIGNAL, Smear, find_smear, undo_smear
+from pipeline.ocr.motion import (CHECK_NOISE_TO_SIGNAL, COARSE_NOISE_TO_SIGNAL, Smear, find_smear, photo_nyquist,
+                                 undo_smear)
 from pipeline.ocr.marks import MarkHit, PageLocation, detect_marks, locate_page, straighten
 from pipeline.ocr.outline import identify_by_title, layout_score, title_at
 from pipeline.ocr.omr import ChoiceReading, read_choices
@@ -246,13 +247,17 @@ def _prepare(image: np.ndarray, location: PageLocation, px_per_mm: float) -> Pag
     return prepare_page(straight, px_per_mm, printed)
 
 
-def _unsmeared(page: Page, template: Template) -> tuple[Page, Smear | None]:
+def _unsmeared(page: Page, template: Template, quality: PageQuality) -> tuple[Page, Smear | None]:
     """`page` for the text readers: with a shaky hand's smear undone when the form's own print
-    shows one (ocr/motion.py), and that smear."""
+    shows one (ocr/motion.py), and that smear. A coarse sheet is restored within the detail its
+    photo holds (motion.COARSE_NOISE_TO_SIGNAL)."""
     smear = find_smear(page.flat, template, page.px_per_mm)
     if smear is None or not smear.worth_undoing:
         return page, None
     regions = [page.slice(f.box) for f in template.fields if f.type.is_written and f.box is not None]
+    if quality.coarse:
+        cutoff = photo_nyquist(quality.px_per_mm, page.px_per_mm)
+        return replace(page, flat=undo_smear(page.flat, smear, regions, COARSE_NOISE_TO_SIGNAL, cutoff)), smear
     return replace(page, flat=undo_smear(page.flat, smear, regions)), smear
 
 
@@ -280,7 +285,7 @@ def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_P
     quality = assess_page(location.homography, template, image.shape[:2], page.rgb, page.flat, page.printed,
                           px_per_mm, marked=not location.by_title)
     clock.lap("identity")
-    text_page, smear = _unsmeared(page, template)
+    text_page, smear = _unsmeared(page, template, quality)
     plain = None  # a coarse sheet's grey ink is darkened (clean.py); emptiness is judged on the plain page
     if quality.coarse:
         plain, text_page = text_page, replace(text_page, flat=darken_grey_ink(text_page.flat))

@@ -191,3 +191,29 @@ def test_the_warm_up_loads_what_pages_need_without_error(kopi_home):  # noqa: AR
     category.model.cache_clear()
     runtime.warm_up()  # in production a thread runs it and swallows errors: here they surface
     assert category.model.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize("form, name, text, settled", [
+    ("KIM-01", "nama_kegiatan", "Penyu'uban Kesehatan Reproduksi Remaja", False),  # an l read as '
+    ("KIM-01", "penanggung_jawab", "Rahmadi Mahdi Ham'di", False),  # an I read as '
+    ("KIM-01", "nama_kegiatan", "Peringatan Isra Mi'raj Nabi Muhammad SAW", True),
+    ("KIM-01", "nama_kegiatan", "Batamat Al-Qur'an Massal", True),
+])
+def test_agreeing_on_an_apostrophe_no_word_has_proves_little(gazetteer, form, name, text, settled):
+    """Both models read a thin l or I as an apostrophe alike; words really written with one
+    (Qur'an, Mi'raj) are in the word list."""
+    f = default_templates().get(form).field(name)
+    n = len(text.split())
+    reading = FieldText(name, text, (), 0.9, n, (), (0.9,) * n)
+    held = _held(f, gazetteer, reading, page_conf=0.5)
+    assert held.needs_review
+    checked = _held(f, gazetteer, reading, page_conf=0.5, check=reading)
+    assert checked.needs_review is not settled
+
+
+def test_odd_apostrophes():
+    from pipeline.extract.plausible import odd_apostrophes
+
+    assert odd_apostrophes("Penyu'uban Kesehatan Reproduksi Remaja") == ["Penyu'uban"]
+    assert odd_apostrophes("TPA AL-QUR'AN NURUL IMAN") == []
+    assert odd_apostrophes("Jum'at bersih, Ma'ruf, Syafi'i") == []

@@ -14,7 +14,7 @@ from pipeline.extract.names import clean_name
 from pipeline.extract.nik import parse_nik
 from pipeline.extract.numbers import parse_count
 from pipeline.extract.phones import parse_phone
-from pipeline.extract.plausible import likelier_text, likely_q, name_slip, rare_acronyms
+from pipeline.extract.plausible import likelier_text, likely_q, name_slip, odd_apostrophes, rare_acronyms
 from pipeline.extract.spelling import correct_text
 from pipeline.extract.times import parse_time_groups, parse_time_text
 from pipeline.extract.values import Parsed, clean_text
@@ -263,7 +263,8 @@ def _second_reading_counts(f: FormField, ev: dict[str, float], value: str) -> bo
     return (f.type in (FieldType.TEXT, FieldType.MULTILINE) and f.min_confidence is None
             and (not ev.get("coarse") or ev.get("weakest_past_street", ev["conf_min"]) >= COARSE_SECOND_READING_FLOOR)
             and ev["page_agreement"] >= SECOND_READING_AGREEMENT and ev["weak_unknown"] == 0
-            and ev["unknown_prose"] <= PROSE_UNKNOWN_ALLOWED[f.type] and not rare_acronyms(value))
+            and ev["unknown_prose"] <= PROSE_UNKNOWN_ALLOWED[f.type] and not rare_acronyms(value)
+            and not odd_apostrophes(value))
 
 
 def _weakest_past_street(text: str, confs: tuple[float, ...]) -> float:

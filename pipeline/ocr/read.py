@@ -21,8 +21,8 @@ from pipeline.ocr.digits import read_cells
 from pipeline.ocr.identity import find_qr_anywhere, read_qr, read_serial_digits
 from pipeline.ocr.ink import SignatureReading, is_color_page, read_signature
 from pipeline.ocr.letter_q import restore_q
-from pipeline.ocr.motion import (CHECK_NOISE_TO_SIGNAL, COARSE_NOISE_TO_SIGNAL, Smear, find_smear, photo_nyquist,
-                                 undo_smear)
+from pipeline.ocr.motion import (CHECK_NOISE_TO_SIGNAL, COARSE_NOISE_TO_SIGNAL, NOISE_TO_SIGNAL, Smear, find_smear,
+                                 photo_nyquist, undo_smear)
 from pipeline.ocr.marks import MarkHit, PageLocation, detect_marks, locate_page, straighten
 from pipeline.ocr.outline import identify_by_title, layout_score, title_at
 from pipeline.ocr.omr import ChoiceReading, read_choices
@@ -255,10 +255,10 @@ def _unsmeared(page: Page, template: Template, quality: PageQuality) -> tuple[Pa
     if smear is None or not smear.worth_undoing:
         return page, None
     regions = [page.slice(f.box) for f in template.fields if f.type.is_written and f.box is not None]
+    nsr, cutoff = NOISE_TO_SIGNAL, None
     if quality.coarse:
-        cutoff = photo_nyquist(quality.px_per_mm, page.px_per_mm)
-        return replace(page, flat=undo_smear(page.flat, smear, regions, COARSE_NOISE_TO_SIGNAL, cutoff)), smear
-    return replace(page, flat=undo_smear(page.flat, smear, regions)), smear
+        nsr, cutoff = COARSE_NOISE_TO_SIGNAL, photo_nyquist(quality.px_per_mm, page.px_per_mm)
+    return replace(page, flat=undo_smear(page.flat, smear, regions, nsr, cutoff)), smear
 
 
 def read_page(image: np.ndarray, templates: TemplateSet, px_per_mm: float = PX_PER_MM,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.agreement import agreed_value, trim_tail
+from pipeline.extract.agreement import agreed_value, stumbled_once, trim_tail
 from pipeline.extract.build import written_value
 from pipeline.forms.registry import default_templates
 from pipeline.lexicon import lexicon
@@ -90,3 +90,31 @@ def test_a_word_break_taken_from_the_second_reader_passes_the_same_doubts(gazett
     first, check = _read(text.format("rahatbeton")), _read(text.format("rahat beton"))
     checked = written_value(uraian, first, False, gazetteer, page_agreement=1.0, page_conf=0.85, check=check)
     assert checked.needs_review  # "rahat beton" is a slip for rabat beton (extract/plausible.py)
+
+
+STUMBLED = "Dana desa membiayai perbaikan jalan"
+
+
+def _confs(text: str, weak: dict[str, float]) -> tuple[float, ...]:
+    return tuple(weak.get(w, 0.95) for w in text.split())
+
+
+@pytest.mark.parametrize("other, weak, stumbled", [
+    ("Dana desa membiayail perbaikan jalan", {"membiayail": 0.37}, True),
+    ("dana desa MEMBIAYAIL perbaikan jalan", {"MEMBIAYAIL": 0.37}, True),  # case is no difference
+    ("Dana desa membiayail perbaikan jalan", {"membiayail": 0.8}, False),  # the second reader was sure
+    ("Dana desa membiayai perbaikan jalur", {"jalur": 0.3}, False),  # another known word: a real doubt
+    ("Dana desa membiayail perbalkan jalan", {"membiayail": 0.3, "perbalkan": 0.3}, False),  # two words
+    ("Dana desa membiayail perbaikan", {"membiayail": 0.3}, False),  # a word lost: cannot be paired
+])
+def test_a_second_reader_stumbling_on_one_word_is_told_from_a_disagreement(other, weak, stumbled):
+    words = lexicon()
+    assert stumbled_once(STUMBLED, _confs(STUMBLED, {}), other, _confs(other, weak), words) is stumbled
+
+
+def test_only_a_sure_first_reading_of_a_known_longer_word_stands_against_a_stumble():
+    words, other = lexicon(), "Dana desa membiayail perbaikan jalan"
+    weak = _confs(other, {"membiayail": 0.3})
+    assert not stumbled_once(STUMBLED, _confs(STUMBLED, {"membiayai": 0.8}), other, weak, words)
+    assert not stumbled_once("Dana desa membiayaj perbaikan jalan", _confs(STUMBLED, {}), other, weak, words)
+    assert not stumbled_once("Dana di jalan", (0.95,) * 3, "Dana dl jalan", (0.95, 0.2, 0.95), words)

@@ -217,3 +217,29 @@ def test_odd_apostrophes():
     assert odd_apostrophes("Penyu'uban Kesehatan Reproduksi Remaja") == ["Penyu'uban"]
     assert odd_apostrophes("TPA AL-QUR'AN NURUL IMAN") == []
     assert odd_apostrophes("Jum'at bersih, Ma'ruf, Syafi'i") == []
+
+
+def _words(field: str, text: str, weak: dict[str, float] | None = None, conf: float = 0.9) -> FieldText:
+    confs = tuple((weak or {}).get(w, conf) for w in text.split())
+    return FieldText(field, text, (), min(confs), len(confs), (), confs)
+
+
+URAIAN = "Dana desa membiayai perbaikan jalan menuju sekolah dan balai desa."
+
+
+@pytest.mark.parametrize("first, second, weak, settled", [
+    (URAIAN, URAIAN.replace("membiayai", "membiayail"), {"membiayail": 0.37}, True),
+    (URAIAN, URAIAN.replace("membiayai", "membiayail"), {"membiayail": 0.8}, False),  # sure of its word
+    (URAIAN.replace("sekolah", "klotok"), URAIAN.replace("sekolah", "klotok").replace("membiayai", "membiayail"),
+     {"membiayail": 0.37}, False),  # a word no list knows elsewhere: the rest must be plain words
+])
+def test_a_second_reader_stumbling_on_one_word_leaves_a_sure_first_reading_standing(gazetteer, first, second,
+                                                                                   weak, settled):
+    uraian = default_templates().get("KIM-02").field("uraian")
+    reading = _words("uraian", first, {"membiayai": 0.95})
+    held = _held(uraian, gazetteer, reading)
+    assert held.needs_review and wants_second_reading(uraian, held)
+    checked = _held(uraian, gazetteer, reading, check=_words("uraian", second, weak))
+    assert checked.needs_review is not settled
+    if settled:
+        assert checked.value == first.rstrip(".") and checked.evidence["second_stumbled"] == 1.0

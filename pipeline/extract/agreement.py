@@ -9,6 +9,10 @@ a paragraph's reading may lose at its end.
 - Full stop or comma: where one reader read a full stop and the other a comma, the next word
   decides if both read its case alike: a capital begins a sentence ("sebulan. Pintu"), a small
   letter continues one. A mark only one reader saw is not settled.
+- One stumble: where the readings differ in one word only, which the first reader read as a
+  known word and was sure of while the second read no word at all and was unsure of it
+  ("membiayai" at 0.95, "membiayail" at 0.37), the second reader slipped where the first did
+  not, and the rest of the value is read alike (`stumbled_once`; measured in extract/build.py).
 - A paragraph's tail: short marks after its last sentence, read with little confidence ("...
   bentrok. AT"), are the edge of the box or a stroke of the signature below it, not writing;
   a second reading is compared with and without them (the first reading is never cut).
@@ -27,6 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from pipeline.extract.confidence import known_word
 from pipeline.ocr.zones import FieldText
 
 TAIL_MAX_WORDS = 3
@@ -36,6 +41,9 @@ _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?]$")  # after a word of 3 letters or more: "Jl.", "A.", "No." end none
 _DIGIT = re.compile(r"\d")
 _PUNCTUATION = re.compile(r"[^\w-]")
+STUMBLE_SURE = 0.9  # the first reader's confidence in its word, 0..1
+STUMBLE_UNSURE = 0.6  # the second reader's confidence in its other word is below this
+STUMBLE_MIN_LENGTH = 3  # letters: a short word is too easily another short word
 
 
 def trim_tail(text: FieldText) -> FieldText:
@@ -100,3 +108,21 @@ def _stops_settled(value: str, other: str) -> str | None:
             return None
         settled.append(mark)
     return " ".join(settled)
+
+
+def stumbled_once(value: str, confs: tuple[float, ...], other: str, other_confs: tuple[float, ...],
+                  words: frozenset[str]) -> bool:
+    """Whether the second reading `other` differs from `value` only where its reader stumbled:
+    in exactly one word (letter case aside), which the first reader was sure of and knows, and
+    the second was unsure of and read as no known word (see above). `confs` and `other_confs`
+    are each reading's word confidences, in order; False when they cannot be paired."""
+    mine, theirs = value.split(), other.split()
+    if not (len(mine) == len(theirs) == len(confs) == len(other_confs)):
+        return False
+    differ = [i for i, (a, b) in enumerate(zip(mine, theirs, strict=True)) if a.casefold() != b.casefold()]
+    if len(differ) != 1:
+        return False
+    i = differ[0]
+    return (confs[i] >= STUMBLE_SURE and other_confs[i] < STUMBLE_UNSURE
+            and len(_PUNCTUATION.sub("", mine[i])) >= STUMBLE_MIN_LENGTH
+            and known_word(mine[i], words) and not known_word(theirs[i], words))

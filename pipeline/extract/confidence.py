@@ -61,11 +61,11 @@ def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bo
     tokens = _TOKEN.findall(text)
     spaced = text.split()
     if len(spaced) == len(confs):
-        weak_unknown = sum(c < WEAKEST_WORD_FLOOR and not _known(w, words) for w, c in zip(spaced, confs, strict=True))
+        weak_unknown = sum(c < WEAKEST_WORD_FLOOR and not known_word(w, words) for w, c in zip(spaced, confs, strict=True))
     else:  # the words cannot be told apart: every doubted one counts
         weak_unknown = sum(c < WEAKEST_WORD_FLOOR for c in confs)
     alpha = [t for t in tokens if t.isalpha() and len(t) >= 2]
-    unknown = sum(not _known(t, words) for t in alpha)
+    unknown = sum(not known_word(t, words) for t in alpha)
     mixed = sum(1 for t in tokens if any(c.isdigit() for c in t) and any(c.isalpha() for c in t))
     return {
         "conf_min": min(confs) if confs else 0.0,
@@ -86,9 +86,9 @@ def evidence(text: str, confs: tuple[float, ...], parse_conf: float, comb_ok: bo
     }
 
 
-def _known(word: str, words: frozenset[str]) -> bool:
-    """A number (a roman numeral too: "Dusun I", "Purwosari I"), or letters every run of which is
-    a known word ("Jl.", "RT", "Km")."""
+def known_word(word: str, words: frozenset[str]) -> bool:
+    """Whether `word` is a number (a roman numeral too: "Dusun I", "Purwosari I"), or letters
+    every run of which is a known word ("Jl.", "RT", "Km")."""
     if _ROMAN.fullmatch(word.strip(".,;:()")):
         return True
     runs = _LETTERS.findall(word.lower())

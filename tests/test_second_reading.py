@@ -227,19 +227,20 @@ def _words(field: str, text: str, weak: dict[str, float] | None = None, conf: fl
 URAIAN = "Dana desa membiayai perbaikan jalan menuju sekolah dan balai desa."
 
 
-@pytest.mark.parametrize("first, second, weak, settled", [
-    (URAIAN, URAIAN.replace("membiayai", "membiayail"), {"membiayail": 0.37}, True),
-    (URAIAN, URAIAN.replace("membiayai", "membiayail"), {"membiayail": 0.8}, False),  # sure of its word
+@pytest.mark.parametrize("first, second, weak, coarse, settled", [
+    (URAIAN, URAIAN.replace("membiayai", "membiayail"), {"membiayail": 0.37}, True, True),
+    (URAIAN, URAIAN.replace("membiayai", "membiayail"), {"membiayail": 0.37}, False, False),  # measured coarse only
+    (URAIAN, URAIAN.replace("membiayai", "membiayail"), {"membiayail": 0.8}, True, False),  # sure of its word
     (URAIAN.replace("sekolah", "klotok"), URAIAN.replace("sekolah", "klotok").replace("membiayai", "membiayail"),
-     {"membiayail": 0.37}, False),  # a word no list knows elsewhere: the rest must be plain words
+     {"membiayail": 0.37}, True, False),  # a word no list knows elsewhere: the rest must be plain words
 ])
-def test_a_second_reader_stumbling_on_one_word_leaves_a_sure_first_reading_standing(gazetteer, first, second,
-                                                                                   weak, settled):
+def test_on_a_coarse_sheet_a_second_reader_stumbling_on_one_word_leaves_a_sure_first_reading_standing(
+        gazetteer, first, second, weak, coarse, settled):
     uraian = default_templates().get("KIM-02").field("uraian")
     reading = _words("uraian", first, {"membiayai": 0.95})
-    held = _held(uraian, gazetteer, reading)
+    held = _held(uraian, gazetteer, reading, coarse=coarse)
     assert held.needs_review and wants_second_reading(uraian, held)
-    checked = _held(uraian, gazetteer, reading, check=_words("uraian", second, weak))
+    checked = _held(uraian, gazetteer, reading, check=_words("uraian", second, weak), coarse=coarse)
     assert checked.needs_review is not settled
     if settled:
         assert checked.value == first.rstrip(".") and checked.evidence["second_stumbled"] == 1.0

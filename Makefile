@@ -78,6 +78,7 @@ bench-more: setup
 	$(PY) -m bench.intake --pages 100 --seed 2045 --pairs 1 --name pair-s2045
 	$(PY) -m bench.intake --pages 100 --seed 2049 --pairs 1 --name pair-s2049
 	$(PY) -m bench.intake --pages 100 --seed 2047 --pairs 1 --unmarked 0.5 --name pairunm-s2047
+	$(PY) -m bench.intake --pages 400 --seed 2051 --pairs 1 --unmarked 0.5 --name pairunm-s2051
 
 # Refits pipeline/data/calibration/fields.json on training seeds the benchmarks never use.
 calibrate: setup

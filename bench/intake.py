@@ -234,8 +234,10 @@ def _compare_page(page: dict, row: dict | None, template: Any, keys: list[str],
                            "want": want, "got": fv["value"], "raw": fv.get("raw"), "accepted": accepted})
         if accepted and not ok:
             add("fields_accepted_wrong")
-            errors.append({"file": file, "page": page["page"], "field": name, "want": want,
-                           "got": fv["value"], "confidence": fv["confidence"]})
+            # sheet and style too: on a photo of two forms, the file alone does not say which
+            errors.append({"file": file, "page": page["page"], "sheet": page.get("sheet", 1),
+                           "capture": page["capture"], "fill": page["fill_style"], "field": name,
+                           "want": want, "got": fv["value"], "confidence": fv["confidence"]})
     desa_field = next((f.name for f in template.fields if f.type.value == "desa"), None)
     if desa_field and page["written"].get(desa_field):
         fv = row["fields"][desa_field]

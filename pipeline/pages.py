@@ -17,6 +17,7 @@ from pipeline.extract.category import decide_category
 from pipeline.extract.checks import check_fields, check_preprinted_village
 from pipeline.forms.registry import TemplateSet
 from pipeline.gazetteer import Gazetteer
+from pipeline.ocr.inkprint import ink_print
 from pipeline.ocr.marks import MarkHit, PageLocation, detect_marks, fit_page, split_sheets
 from pipeline.ocr.outline import sheet_regions
 from pipeline.ocr.quality import is_blank
@@ -111,6 +112,7 @@ def process_page(image: np.ndarray, source: SourceRef, ctx: Context,
     if wanted and read_twice and not reading.location.by_title:
         reading = second_reading(reading, wanted)
         record = build_record(source, reading, ctx.gazetteer)
+    record = record.model_copy(update={"ink": ink_print(reading.page, reading.template.fields)})
     record = check_capture(record, reading.template, reading.quality)
     record = check_preprinted_village(record, reading.template, ctx.gazetteer)
     record = check_fields(record, reading.template, ctx.gazetteer)

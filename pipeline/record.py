@@ -165,6 +165,9 @@ class FormRecord(_Frozen):
     received_at: datetime = Field(default_factory=now_wita)
     identity: Identity | None = None
     page_image: str | None = None  # sha256 of the straightened page in the blob store
+    # the handwriting of each free-text box, small (ocr/inkprint.py): tells the same sheet
+    # photographed twice from another sheet with its serial when the readings differ
+    ink: dict[str, str] = {}
     fields: tuple[FieldValue, ...] = ()
     choices: tuple[ChoiceValue, ...] = ()
     signatures: tuple[SignatureCheck, ...] = ()

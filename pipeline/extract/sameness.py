@@ -1,7 +1,9 @@
 """Is a second form with the same serial the same paper photographed again, or different content
 under a reused serial (a photocopied blank form, a misprint)? Compared on every value both
 readings have, sure or not: two readings of one sheet agree on nearly all of them (allowing a
-slip where either reading was in doubt), two different sheets on almost none."""
+slip where either reading was in doubt), two different sheets on almost none. Where a hurried
+hand was read two ways in two photos, the handwriting itself still matches: two sheets whose ink
+agrees (ocr/inkprint.py) are one sheet whatever their readings say."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from pipeline.ocr.inkprint import ink_agreement
 from pipeline.record import FormRecord
 
 TEXT_TYPES = {"text", "multiline", "desa", "kecamatan"}
@@ -16,6 +19,11 @@ MIN_COMPARED = 3  # fewer shared values than this: cannot tell, treat as differe
 SAME_SHARE = 0.8  # share of shared values that must agree
 PLACE_TYPES = {"desa", "kecamatan"}
 TEXT_SIMILAR = 85  # rapidfuzz ratio at which two readings of a text count as the same text
+# Ink agreement at which two sheets are one: the same sheet photographed twice measured
+# 0.754-0.999, different sheets at most 0.56 (ocr/inkprint.py); between them, with room on both
+# sides. At least INK_MIN_BOXES boxes with ink in both: on fewer, a median says little.
+INK_SAME = 0.68
+INK_MIN_BOXES = 4
 
 
 @dataclass(frozen=True)
@@ -24,6 +32,7 @@ class Sameness:
     compared: int
     agreed: int
     differing: tuple[str, ...]  # field names that disagree
+    ink: float | None = None  # the two sheets' ink agreement, when both carry an ink print
 
 
 def _agree(kind: str, a: str, b: str, doubtful: bool) -> bool:
@@ -59,5 +68,9 @@ def compare_content(new: FormRecord, old: FormRecord) -> Sameness:
             agreed += 1
         else:
             differing.append(cv.name)
-    same = compared >= MIN_COMPARED and agreed >= SAME_SHARE * compared
-    return Sameness(same, compared, agreed, tuple(differing))
+    # (the printed village name is ink on both such sheets as well)
+    places = {fv.name for fv in new.fields if fv.type in PLACE_TYPES} if printed else set()
+    ink, boxes = ink_agreement({k: v for k, v in new.ink.items() if k not in places}, old.ink)
+    same = ((compared >= MIN_COMPARED and agreed >= SAME_SHARE * compared)
+            or (ink is not None and boxes >= INK_MIN_BOXES and ink >= INK_SAME))
+    return Sameness(same, compared, agreed, tuple(differing), ink)

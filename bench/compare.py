@@ -8,7 +8,8 @@ the `make bench-more` sets) it prints the speed of both runs and every headline 
 changed: typed and handwriting-like acceptance per capture style, wrong accepted values,
 identity, checkboxes, signatures, stamps, routing and unsafe routes, and for forms without
 marks how many were named by title, had their serial read, were routed or failed, and how many
-of the values shown to the reviewer were right. `--all` prints unchanged
+of the values shown to the reviewer were right, and on the hard sets how many serials seen twice
+were told right (one sheet twice kept once, two sheets sent to review as a conflict). `--all` prints unchanged
 figures too. Nothing is re-run: run `make bench` /
 `make bench-more` first.
 """
@@ -31,6 +32,7 @@ FIGURES = (
     ("capture=chat", "stamp_recall"), ("all", "stamp_recall"), ("all", "forms_routed_without_review"),
     ("all", "unsafe_routes"),
 )
+REPEATS = ("same_sheet", "conflict")
 UNMARKED = ("pages", "identified_by_title", "serial_read", "routed", "failed", "values_typed",
             "values_typed_right", "values_handwriting", "values_handwriting_right")
 
@@ -57,6 +59,11 @@ def changes(before: dict[str, Any], after: dict[str, Any], everything: bool = Fa
         new = after.get("accuracy", {}).get(part, {}).get(figure)
         if everything or old != new:
             lines.append(f"  {part} {figure}: {old} -> {new}")
+    for kind in REPEATS:  # the same serial twice (hard sets): one sheet twice, or two sheets
+        old, new = (run.get("gate", {}).get(kind) for run in (before, after))
+        old, new = (f"{r['right']} of {r['pairs']}" if r else None for r in (old, new))
+        if (old or new) and (everything or old != new):
+            lines.append(f"  repeats {kind} right: {old} -> {new}")
     if before.get("unmarked") or after.get("unmarked"):
         for figure in UNMARKED:
             old, new = before.get("unmarked", {}).get(figure), after.get("unmarked", {}).get(figure)

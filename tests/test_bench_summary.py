@@ -37,3 +37,13 @@ def test_compare_names_a_change_in_forms_without_marks():
     after["unmarked"] = {"pages": 36, "identified_by_title": 36}
     assert changes(before, after) == ["  unmarked identified_by_title: 35 -> 36"]
     assert changes(before, before) == []
+
+
+def test_compare_names_a_change_in_serials_seen_twice():
+    from bench.compare import changes
+
+    before, after = _run(), _run()
+    before["gate"] = {"same_sheet": {"pairs": 15, "right": 14}, "conflict": {"pairs": 12, "right": 12}}
+    after["gate"] = {"same_sheet": {"pairs": 15, "right": 15}, "conflict": {"pairs": 12, "right": 12}}
+    assert changes(before, after) == ["  repeats same_sheet right: 14 of 15 -> 15 of 15"]
+    assert changes(_run(), _run()) == []

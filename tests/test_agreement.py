@@ -54,6 +54,8 @@ def test_words_that_cannot_be_paired_with_confidences_are_left_alone():
     ("dalam sebulan, Pintu", "dalam sebulan. pintu", None),  # the next word's case is itself in doubt
     ("dalam sebulan. Pintu", "dalam sebulan, Pintu.", None),  # something else differs too
     ("kepada Pak Kades", "kepada, Pak Kades", None),  # a full stop neither reader saw
+    ("punya KK. KTP maupun", "punya KK, KTP maupun", None),  # an acronym says nothing of a sentence
+    ("warga RT. 05", "warga RT, 05", None),  # nor does a number
 ])
 def test_what_two_readers_agree_on(mine, theirs, agreed):
     assert agreed_value(mine, theirs, lexicon()) == agreed

@@ -8,7 +8,8 @@ a paragraph's reading may lose at its end.
   more, nothing is decided.
 - Full stop or comma: where one reader read a full stop and the other a comma, the next word
   decides if both read its case alike: a capital begins a sentence ("sebulan. Pintu"), a small
-  letter continues one. A mark only one reader saw is not settled.
+  letter continues one. A word in capitals decides nothing (an acronym: "KK, KTP"). A mark only
+  one reader saw is not settled.
 - One stumble: where the readings differ in one word only, which the first reader read as a
   known word and was sure of while the second read no word at all and was unsure of it
   ("membiayai" at 0.95, "membiayail" at 0.37), the second reader slipped where the first did
@@ -82,6 +83,16 @@ def agreed_value(value: str, other: str, words: frozenset[str]) -> str | None:
     return _stops_settled(value, other)
 
 
+def _opens_sentence(word: str) -> bool | None:
+    """Whether `word` after a mark says a sentence begins there (a capital) or goes on (a small
+    letter); None when it cannot say: a word in capitals (KTP, RT, PLN) is written so anywhere in
+    a sentence ("punya KK, KTP maupun akta")."""
+    letters = [c for c in word if c.isalpha()]
+    if not letters or (len(letters) > 1 and all(c.isupper() for c in letters)):
+        return None
+    return letters[0].isupper() if word[0].isalpha() else None
+
+
 def _stops_settled(value: str, other: str) -> str | None:
     """`value` with each full stop or comma the readers disagree on settled by the next word,
     when both read it alike: a capital begins a sentence ("sebulan. Pintu"), a small letter
@@ -97,13 +108,10 @@ def _stops_settled(value: str, other: str) -> str | None:
         stem = a.rstrip(".,")
         if stem != b.rstrip(".,") or i + 1 == len(mine):
             return None
-        after, after_other = mine[i + 1][:1], theirs[i + 1][:1]
-        if after.isupper() and after_other.isupper():
-            mark = stem + "."
-        elif after.islower() and after_other.islower():
-            mark = stem + ","
-        else:
+        after, after_other = _opens_sentence(mine[i + 1]), _opens_sentence(theirs[i + 1])
+        if after is None or after != after_other:
             return None
+        mark = stem + ("." if after else ",")
         if mark not in (a, b):  # a mark neither reader saw ("kepada Pak" / "kepada, Pak") is not settled
             return None
         settled.append(mark)

@@ -77,3 +77,16 @@ def test_a_sheet_read_two_ways_is_one_sheet_by_its_ink():
     assert not compare_content(other, first).same
     # without ink prints (records saved before they were kept) only the readings decide
     assert not compare_content(again.model_copy(update={"ink": {}}), first).same
+
+
+def test_a_dash_in_every_box_is_nothing_to_compare():
+    """People write "-" for "none": two different sheets so filled must not pass for one."""
+    def dashes(x_mm: float) -> Page:
+        flat = np.full((round(297 * PX), round(210 * PX)), 255, np.uint8)
+        for f in TEMPLATE.fields:
+            if f.type in FREE_TEXT and f.box is not None:
+                y, x = round((f.box.y + f.box.h / 2) * PX), round((f.box.x + x_mm) * PX)
+                cv2.line(flat, (x, y), (x + round(3 * PX), y), 20, 4)
+        return Page(rgb=cv2.cvtColor(flat, cv2.COLOR_GRAY2RGB), flat=flat, px_per_mm=PX)
+
+    assert ink_agreement(ink_print(dashes(5), TEMPLATE.fields), ink_print(dashes(6), TEMPLATE.fields)) == (None, 0)

@@ -20,7 +20,7 @@ SAME_SHARE = 0.8  # share of shared values that must agree
 PLACE_TYPES = {"desa", "kecamatan"}
 TEXT_SIMILAR = 85  # rapidfuzz ratio at which two readings of a text count as the same text
 # Ink agreement at which two sheets are one: the same sheet photographed twice measured
-# 0.754-0.999, different sheets at most 0.56 (ocr/inkprint.py); between them, with room on both
+# 0.733-0.999, different sheets at most 0.56 (ocr/inkprint.py); between them, with room on both
 # sides. At least INK_MIN_BOXES boxes with ink in both: on fewer, a median says little.
 INK_SAME = 0.68
 INK_MIN_BOXES = 4

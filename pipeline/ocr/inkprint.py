@@ -6,10 +6,11 @@ and phone numbers are personal data).
 Two photos of one sheet, each straightened onto the template grid, show the same strokes in the
 same places; two sheets written apart, even with the same words, do not. Measured on the repeated
 serials of hard bench sets 2031 and 2033 and on 1,501 pairs of different sheets of one form
-drawn from them (median over a sheet's boxes of the best normalised correlation within
-+-SEARCH_MM): the same sheet photographed twice 0.754-0.999 (24 pairs; the lowest a defocused
-chat photo of a handwritten sheet), different sheets 0.27-0.56 (21 sheets reusing a serial,
-1,501 drawn pairs). At 1 px per mm the two overlapped more (0.817-1.0 against up to 0.746).
+drawn from them (median over a sheet's boxes, those with at least MIN_INK_MM2 of ink on both,
+of the best normalised correlation within +-SEARCH_MM): the same sheet photographed twice
+0.733-0.999 (24 pairs; the lowest a defocused chat photo of a handwritten sheet), different
+sheets 0.27-0.56 (21 sheets reusing a serial, 1,501 drawn pairs); every pair had at least 6
+such boxes. At 1 px per mm the two overlapped more (0.817-1.0 against up to 0.746).
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ from pipeline.ocr.clean import Page
 
 INK_PX_PER_MM = 2
 SEARCH_MM = 2  # two photos of one sheet are straightened within ~0.5 mm of each other
-MIN_INK = 6 * 255  # a box with less ink than ~1.5 mm² of full strokes holds nothing to compare
+# A box with less ink than this (mm² of full strokes) holds nothing worth comparing: a dash for
+# "none", a dot, a speck. Two sheets with a dash in every box are not one sheet. Written words
+# measured 6-60 mm² on the hard sets ("Senin" in the day box ~9-11).
+MIN_INK_MM2 = 5
+MIN_INK = MIN_INK_MM2 * INK_PX_PER_MM**2 * 255
 FREE_TEXT = frozenset({FieldType.TEXT, FieldType.MULTILINE, FieldType.DESA, FieldType.KECAMATAN})
 
 

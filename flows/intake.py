@@ -14,6 +14,7 @@ import os
 import time
 import traceback
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from pipeline.pages import Context, Sheet, failed_record, process_page, sheets_o
 from pipeline.reasons import ReasonCode
 from pipeline.record import SourceRef, Status, now_wita
 from pipeline.store.models import IntakeRun
-from pipeline.store.records import FileOutcome, PageOutcome, known_document, save_file_outcome
+from pipeline.store.records import FileOutcome, PageOutcome, known_document, save_file_outcome, saved_records
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 
@@ -135,7 +136,15 @@ def process_file(path: Path, run_id: int) -> dict[str, Any]:
         outcome = _failed_file(sha, path.name, kind, len(data), error)
     status = save_file_outcome(runtime.store(), outcome, run_id, runtime.reading_context().templates)
     progress.notify(path.name, status)
-    return _summary(path.name, status, outcome if status == "saved" else None)
+    return _summary(path.name, status, _as_saved(outcome) if status == "saved" else None)
+
+
+def _as_saved(outcome: FileOutcome) -> FileOutcome:
+    """`outcome` with each record as stored, so the run's summary counts duplicates and conflicts."""
+    with runtime.store().session() as session:
+        saved = saved_records(session, outcome.sha256)
+    return replace(outcome, pages=tuple(
+        replace(p, record=saved.get((p.record.source.page, p.record.source.sheet), p.record)) for p in outcome.pages))
 
 
 def _failed_file(sha: str, name: str, kind: str | None, size: int, error: InputError) -> FileOutcome:

@@ -267,3 +267,30 @@ def test_activity_forms_feed_the_leaders_agenda(batch, reviewed):
     assert activity["serial"] and "BEGIN:VEVENT" in ics.read_text()
     title = " ".join(activity["values"]["nama_kegiatan"].split()).casefold()
     assert title in " ".join(ics.read_text().replace("\r\n ", "").split()).casefold()
+
+
+def test_the_runs_summary_counts_a_sheet_sent_twice_as_a_duplicate(tmp_path, prefect_harness):
+    """The store, not the reader, knows a serial was seen before: the summary staff see after a
+    run says what was saved (here the same photo sent again, re-compressed by a chat app)."""
+    import os
+
+    import cv2
+
+    inbox, home = tmp_path / "inbox", tmp_path / "home"
+    inbox.mkdir()
+    photo = Path(__file__).parents[1] / "sample_scans" / "phone_0001.jpg"
+    (inbox / "a.jpg").write_bytes(photo.read_bytes())
+    cv2.imwrite(str(inbox / "b.jpg"), cv2.imread(str(photo)), [cv2.IMWRITE_JPEG_QUALITY, 70])
+    previous = os.environ.get("KOPI_HOME")
+    os.environ["KOPI_HOME"] = str(home)
+    try:
+        from flows.intake import intake
+
+        summary = intake(str(inbox))
+    finally:
+        if previous is None:
+            os.environ.pop("KOPI_HOME", None)
+        else:
+            os.environ["KOPI_HOME"] = previous
+    assert summary["pages"] == 2 and summary["duplicates"] == 1
+    assert summary["reasons"].get("duplicate_serial") == 1

@@ -50,6 +50,16 @@ def known_document(session: Session, sha256: str) -> Document | None:
     return session.scalar(select(Document).where(Document.sha256 == sha256))
 
 
+def saved_records(session: Session, sha256: str) -> dict[tuple[int, int], FormRecord]:
+    """A saved file's records by (page, sheet) as the store settled them: a serial seen before
+    makes a form a duplicate or a conflict for review, which reading alone could not know."""
+    document = known_document(session, sha256)
+    if document is None:
+        return {}
+    return {(p.page_no, p.sheet_no): FormRecord.model_validate(p.record.data)
+            for p in document.page_rows if p.record is not None}
+
+
 def _place(record: FormRecord, kind: str) -> str | None:
     for fv in record.fields:
         if fv.type == kind and fv.code:

@@ -69,6 +69,7 @@ bench: setup
 # spelling.py), and its one form without marks left unnamed by title once (it led to flattening the
 # heading's lighting in outline.py); 2033's once too (the word floor, the RT 9 doubt); 2035 was first run with the
 # reader as of the session that added it, and nothing was changed for what it showed.
+# hard-s2053 and pairunm-s2055 were added, and committed, before their first run (2026-12-04).
 bench-more: setup
 	$(PY) -m bench.intake --hard --pages 400 --seed 2031 --name hard-s2031
 	$(PY) -m bench.intake --hard --pages 400 --seed 2033 --name hard-s2033
@@ -79,6 +80,8 @@ bench-more: setup
 	$(PY) -m bench.intake --pages 100 --seed 2049 --pairs 1 --name pair-s2049
 	$(PY) -m bench.intake --pages 100 --seed 2047 --pairs 1 --unmarked 0.5 --name pairunm-s2047
 	$(PY) -m bench.intake --pages 400 --seed 2051 --pairs 1 --unmarked 0.5 --name pairunm-s2051
+	$(PY) -m bench.intake --hard --pages 400 --seed 2053 --name hard-s2053
+	$(PY) -m bench.intake --pages 400 --seed 2055 --pairs 1 --unmarked 0.5 --name pairunm-s2055
 
 # Refits pipeline/data/calibration/fields.json on training seeds the benchmarks never use.
 calibrate: setup

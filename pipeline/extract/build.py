@@ -96,6 +96,9 @@ def _parse(f: FormField, text: FieldText, gazetteer: Gazetteer) -> Parsed:
     return Parsed(clean_text(text.text) or None)
 
 
+# What a person writes in a box to say "none": one or more dashes (a hyphen, an en or em dash or an
+# underscore, as OCR reads a long one), nothing else.
+_DASH_ONLY = re.compile(r"\s*[-\u2013\u2014_]+\s*")
 DISAGREE_CONFIDENCE = 0.5  # below every acceptance threshold: a reviewer decides
 # Free text read from a page whose smear was undone (ocr/motion.py) is accepted only when the
 # second reader, reading a gentler restoration of its own (motion.CHECK_NOISE_TO_SIGNAL), reads
@@ -354,12 +357,15 @@ def written_value(f: FormField, text: FieldText | None, empty: bool, gazetteer: 
     sheet has under 3 px per mm in the photo, where a second reading counts only for values whose
     every word the first reader was fairly sure of (COARSE_SECOND_READING_FLOOR)."""
     assert f.box is not None
-    if empty:
+    dash = text is not None and _DASH_ONLY.fullmatch(text.text) is not None
+    if empty or (dash and f.required):  # a dash for "none" leaves a required box as empty as a blank
         reasons = (_reason(ReasonCode.FIELD_MISSING, f),) if f.required else ()
         return FieldValue(name=f.name, type=f.type.value, value=None, confidence=1.0, box=f.box,
                           needs_review=bool(reasons), reasons=reasons)
-    if text is None or not text.text.strip():  # ink in the box, but nothing legible
-        reason = _reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read="", confidence=0)
+    if text is None or not (dash or clean_text(text.text)):
+        # Ink in the box but nothing legible, stray marks included: ". ." read from a blurred word
+        # must reach a reviewer, never pass as a box left blank.
+        reason = _reason(ReasonCode.FIELD_LOW_CONFIDENCE, f, read=text.text.strip() if text else "", confidence=0)
         return FieldValue(name=f.name, type=f.type.value, value=None, confidence=0.0, box=f.box,
                           needs_review=True, reasons=(reason,))
     raw, corrected = text.text, 0

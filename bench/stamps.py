@@ -4,7 +4,9 @@
 
 For every stamp box of a marked form that is not a capture defect: the truth (stamped, signed),
 whether the page has colour, the rim score at the first colour bar (`ink.BLUE_BAR`) and at the
-washed one (`ink.WASHED_BLUE_BAR`), and the reading the pipeline makes (`ink.read_signature`).
+washed one (`ink.WASHED_BLUE_BAR`), and the reading the pipeline makes (`ink.read_signature`);
+on a grey page, where a rim was found, its ink's median level and the share of it beside a
+pen's dark core (`ink.rim_level`, `ink.rim_core_share`: what tells a stamp from a signature's loops).
 Per capture style it prints the stamps found, the false stamps, and the highest score of a box
 without a stamp, the margin a change of the stamp finder must keep. The page is located and
 straightened as the intake does; fields are not read, so a set takes a few minutes. Meant for
@@ -58,6 +60,13 @@ def stamp_boxes(sample_set: Path) -> Iterator[dict[str, Any]]:
                     search = f.box.grow(ink.STAMP_SEARCH_MM)
                     want = page["signatures"][f.role]
                     reading = ink.read_signature(straight, f, color)
+                    grey = {}
+                    if not color:  # what tells a stamp's rim from a signature's loops on a grey page
+                        mask, score, circle = ink._look_for_stamp(straight, search, color, ink.BLUE_BAR)
+                        if circle is not None and score >= ink.RING_SCORE:
+                            gray = straight.handwriting(search)
+                            grey = {"rim_level": ink.rim_level(gray, mask == 1, circle, straight.px_per_mm),
+                                    "rim_core": round(ink.rim_core_share(gray, mask == 1, circle, straight.px_per_mm), 3)}
                     yield {"file": truth["file"], "page": n, "sheet": sheet.source.sheet, "field": f.name,
                            "capture": page["capture"], "color": color, "stamped": want["stamped"],
                            "signed": want["signed"],
@@ -65,7 +74,7 @@ def stamp_boxes(sample_set: Path) -> Iterator[dict[str, Any]]:
                            "washed": round(ink._look_for_stamp(straight, search, color, ink.WASHED_BLUE_BAR)[1], 3)
                            if color else None,
                            "read_stamped": reading.stamped, "read_signed": reading.signed,
-                           "score": reading.stamp_score, "stamp_confidence": reading.stamp_confidence}
+                           "score": reading.stamp_score, "stamp_confidence": reading.stamp_confidence, **grey}
 
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -47,3 +47,30 @@ def test_compare_names_a_change_in_serials_seen_twice():
     after["gate"] = {"same_sheet": {"pairs": 15, "right": 15}, "conflict": {"pairs": 12, "right": 12}}
     assert changes(before, after) == ["  repeats same_sheet right: 14 of 15 -> 15 of 15"]
     assert changes(_run(), _run()) == []
+
+
+def _slices(**styles):
+    return {"accuracy": {style: {"fields": n, "fields_accepted": a, "accepted_fields_wrong": w}
+                         for style, (n, a, w) in styles.items()}}
+
+
+def test_pooled_figures_sum_each_style_over_the_sets_and_name_a_set_whose_own_slice_misses():
+    from bench.summary import pooled
+
+    runs = {"small": _slices(**{"chat+handwriting": (300, 173, 1), "chat+typed": (116, 103, 0)}),
+            "large": _slices(**{"chat+handwriting": (1600, 806, 0), "chat+typed": (3952, 3776, 6)})}
+    lines = {line.split(" | ")[0].lstrip("| "): line for line in pooled(runs).splitlines()[2:]}
+    assert "| 2 | 1900 | 979 of 1900, 51.5 %" in lines["chat+handwriting"]
+    assert "1 of 979, 0.10 % (0.02-0.58 %)" in lines["chat+handwriting"]
+    assert lines["chat+handwriting"].endswith("| small |")  # 1 of 173 is 0.58 %, over 0.5 %
+    assert "3879 of 4068, 95.4 %" in lines["chat+typed"] and lines["chat+typed"].endswith("| small |")  # 88.8 %
+    assert lines["scan+typed"].startswith("| scan+typed | 0 | 0 | - |")
+
+
+def test_the_interval_is_wilsons_and_holds_zero_errors_above_zero():
+    from bench.summary import interval
+
+    low, high = interval(0, 500)
+    assert low == 0.0 and 0.0075 < high < 0.0078  # a clean slice of 500 still allows ~0.8 %
+    low, high = interval(1, 173)
+    assert 0.0009 < low < 0.0011 and 0.031 < high < 0.033  # worked by hand from the formula

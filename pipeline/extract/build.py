@@ -466,6 +466,13 @@ def place_value(fv: FieldValue, f: FormField, gazetteer: Gazetteer, kecamatan: s
                 found = found.model_copy(update={
                     "needs_review": False, "reasons": (), "confidence": round(max(confidence, check.conf), 3),
                     "evidence": {**found.evidence, "second_agrees": 1.0}})
+        if match.longer_siblings:
+            # Both readers can drop a handwritten "II" alike (seed 2055: "ANJIR PASAR KOTA II" read
+            # without it at 0.82 and accepted as Anjir Pasar Kota), so only a person can tell.
+            names = (match.name, *match.longer_siblings)
+            reason = _reason(ReasonCode.VILLAGE_AMBIGUOUS, f, read=fv.raw or fv.value, candidates=" atau ".join(names))
+            found = found.model_copy(update={"candidates": names, "needs_review": True,
+                                             "reasons": tuple(r for r in found.reasons if r.code is not ReasonCode.VILLAGE_AMBIGUOUS) + (reason,)})
         return found
     if match.elsewhere is not None:
         reason = Reason.of(ReasonCode.VILLAGE_NOT_IN_KECAMATAN, field=f.name, desa=match.elsewhere.name,

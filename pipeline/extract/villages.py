@@ -46,6 +46,10 @@ class Match:
     # Read as an official name (exactly or by a clear typo) that stands apart from every other
     # listed name (DISTINCT_EDITS): a misreading of another village would hardly land on it.
     distinct: bool = False
+    # Listed villages of the same kecamatan that are this name with more numeral strokes after
+    # it ("Anjir Pasar Kota II" for "Anjir Pasar Kota", "Jelapat II" for "Jelapat I"): a reader
+    # that dropped the thin strokes of a handwritten "II" reads this name, sure of every letter.
+    longer_siblings: tuple[str, ...] = ()
 
 
 def simplify(name: str) -> str:
@@ -124,6 +128,22 @@ def match_kecamatan(written: str, gazetteer: Gazetteer | None = None) -> Match:
     return Match(None, None, 0.0, candidates, how="ambiguous" if len(candidates) > 1 else "unknown")
 
 
+def _numbered(key: str) -> tuple[str, str]:
+    """A simplified name's words before its numeral, and the numeral ("" when there is none)."""
+    words = key.split()
+    return (" ".join(words[:-1]), words[-1]) if len(words) > 1 and _NUMERAL.match(words[-1]) else (key, "")
+
+
+def _longer_siblings(index: _Index, village: Village) -> tuple[str, ...]:
+    stem, numeral = _numbered(simplify(village.name))
+    found = []
+    for name, villages in index.villages.items():
+        other_stem, other_numeral = _numbered(name)
+        if other_stem == stem and other_numeral != numeral and other_numeral.startswith(numeral):
+            found += [v.name for v in villages if v.kecamatan == village.kecamatan and v.code != village.code]
+    return tuple(sorted(set(found)))
+
+
 def match_village(written: str, gazetteer: Gazetteer | None, kecamatan: str | None) -> Match:
     """`kecamatan`: the official kecamatan name when known (resolved), else None."""
     gazetteer = gazetteer or default_gazetteer()
@@ -133,7 +153,8 @@ def match_village(written: str, gazetteer: Gazetteer | None, kecamatan: str | No
     exact = [v for v in index.villages.get(key, []) if in_scope(v)]
     if len(exact) == 1:
         how = "exact" if simplify(exact[0].name) == key else "alias"
-        return Match(exact[0].name, exact[0].code, 1.0, how=how, distinct=how == "exact" and key in index.distinct_villages)
+        return Match(exact[0].name, exact[0].code, 1.0, how=how, distinct=how == "exact" and key in index.distinct_villages,
+                     longer_siblings=_longer_siblings(index, exact[0]))
     if len(exact) > 1:
         return Match(None, None, 0.0, tuple(v.label for v in exact), how="ambiguous")
     if kecamatan and index.villages.get(key):

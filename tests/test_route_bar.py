@@ -157,5 +157,8 @@ def test_a_village_whose_name_is_another_without_its_numeral_waits_for_a_person(
     assert "Anjir Pasar Kota atau Anjir Pasar Kota II" in held.reasons[0].message
     longer = place_value(_read("desa", "Anjir Pasar Kota II", 0.95), f, gazetteer, "Anjir Pasar")
     assert not longer.needs_review and longer.value == "Anjir Pasar Kota II"
+    # on a legible writer's page (digit readers agree, text reads cleanly) the numeral is read
+    legible = _read("desa", "ANJIR PASAR KOTA", 0.95).model_copy(update={"evidence": {"page_agreement": 1.0, "page_conf": 0.96}})
+    assert not place_value(legible, f, gazetteer, "Anjir Pasar").needs_review
     # Jelapat I's "II" lies in another kecamatan: the kecamatan written tells them apart
     assert not place_value(_read("desa", "Jelapat I", 0.95), f, gazetteer, "Tamban").needs_review

@@ -137,6 +137,13 @@ def models() -> dict[str, Model]:
             for group, m in data["groups"].items()}
 
 
+def legible_page(ev: dict[str, float]) -> bool:
+    """Whether a value's page is one the calibration counts legible (its digit readers agree
+    and its free text reads cleanly: `Model.legible_when` of one-line text); False without a model."""
+    model = models().get(GROUPS.get(FieldType.TEXT, ""))
+    return model is not None and model.legible(ev)
+
+
 def calibrated(field_type: FieldType, ev: dict[str, float]) -> tuple[float, float] | None:
     """(probability the value is exactly right, acceptance threshold), or None without a model."""
     model = models().get(GROUPS.get(field_type, ""))

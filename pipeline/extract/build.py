@@ -474,8 +474,7 @@ def place_value(fv: FieldValue, f: FormField, gazetteer: Gazetteer, kecamatan: s
             # wrong in any run was on a page of a hurried hand.
             names = (match.name, *match.longer_siblings)
             reason = _reason(ReasonCode.VILLAGE_AMBIGUOUS, f, read=fv.raw or fv.value, candidates=" atau ".join(names))
-            found = found.model_copy(update={"candidates": names, "needs_review": True,
-                                             "reasons": tuple(r for r in found.reasons if r.code is not ReasonCode.VILLAGE_AMBIGUOUS) + (reason,)})
+            found = found.model_copy(update={"candidates": names, "needs_review": True, "reasons": found.reasons + (reason,)})
         return found
     if match.elsewhere is not None:
         reason = Reason.of(ReasonCode.VILLAGE_NOT_IN_KECAMATAN, field=f.name, desa=match.elsewhere.name,

@@ -47,7 +47,7 @@ class Match:
     # listed name (DISTINCT_EDITS): a misreading of another village would hardly land on it.
     distinct: bool = False
     # Listed villages of the same kecamatan that are this name with more numeral strokes after
-    # it ("Anjir Pasar Kota II" for "Anjir Pasar Kota", "Jelapat II" for "Jelapat I"): a reader
+    # it ("Anjir Pasar Kota II" for "Anjir Pasar Kota", "Anjir Seberang Pasar II" for "... I"): a reader
     # that dropped the thin strokes of a handwritten "II" reads this name, sure of every letter.
     longer_siblings: tuple[str, ...] = ()
 
@@ -68,6 +68,7 @@ class _Index:
     kecamatan: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (code, official)
     distinct_villages: frozenset[str] = frozenset()  # names apart from all others (DISTINCT_EDITS)
     distinct_kecamatan: frozenset[str] = frozenset()
+    longer_siblings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # village code -> names (`Match`)
 
 
 @lru_cache(maxsize=4)
@@ -91,7 +92,8 @@ def _index(gazetteer: Gazetteer) -> _Index:
             index.kecamatan[simplify(alias)] = (code, gazetteer.kecamatan[code])
     villages = {name: frozenset(v.code for v in found) for name, found in index.villages.items()}
     kecamatan = {name: frozenset({code}) for name, (code, _) in index.kecamatan.items()}
-    return _Index(index.villages, index.kecamatan, _apart(villages), _apart(kecamatan))
+    siblings = {v.code: _longer_siblings(index.villages, v) for v in gazetteer.villages}
+    return _Index(index.villages, index.kecamatan, _apart(villages), _apart(kecamatan), siblings)
 
 
 def _stem(name: str) -> str:
@@ -134,10 +136,10 @@ def _numbered(key: str) -> tuple[str, str]:
     return (" ".join(words[:-1]), words[-1]) if len(words) > 1 and _NUMERAL.match(words[-1]) else (key, "")
 
 
-def _longer_siblings(index: _Index, village: Village) -> tuple[str, ...]:
+def _longer_siblings(names: dict[str, list[Village]], village: Village) -> tuple[str, ...]:
     stem, numeral = _numbered(simplify(village.name))
     found = []
-    for name, villages in index.villages.items():
+    for name, villages in names.items():
         other_stem, other_numeral = _numbered(name)
         if other_stem == stem and other_numeral != numeral and other_numeral.startswith(numeral):
             found += [v.name for v in villages if v.kecamatan == village.kecamatan and v.code != village.code]
@@ -154,7 +156,7 @@ def match_village(written: str, gazetteer: Gazetteer | None, kecamatan: str | No
     if len(exact) == 1:
         how = "exact" if simplify(exact[0].name) == key else "alias"
         return Match(exact[0].name, exact[0].code, 1.0, how=how, distinct=how == "exact" and key in index.distinct_villages,
-                     longer_siblings=_longer_siblings(index, exact[0]))
+                     longer_siblings=index.longer_siblings.get(exact[0].code, ()))
     if len(exact) > 1:
         return Match(None, None, 0.0, tuple(v.label for v in exact), how="ambiguous")
     if kecamatan and index.villages.get(key):
